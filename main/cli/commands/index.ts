@@ -1,0 +1,5 @@
+// The CLI's subcommands. Each lives in its own file beside this one; add it to this list.
+import type { Command } from '../command';
+import { infoCommand } from './info';
+
+export const commands: Command[] = [infoCommand];

@@ -1,0 +1,22 @@
+// Every call of the IPC contract, implemented once over the services. Both transports serve this object.
+import type { EventName, Handlers, PayloadOf } from '../preload/contract';
+import type { AppInfo } from '../preload/types/app-info';
+import { appInfo } from './services/app-info';
+import type { DataFolder } from './services/data-folder';
+
+/** Pushes events to whoever listens (Electron windows, web-host event streams). */
+export interface EventSink {
+  emit<K extends EventName>(name: K, payload: PayloadOf<K>): void;
+}
+
+export interface HandlerContext {
+  data: DataFolder;
+  host: AppInfo['host'];
+  events: EventSink;
+}
+
+export function createHandlers(context: HandlerContext): Handlers {
+  return {
+    appInfo: () => appInfo(context.data, context.host),
+  };
+}

@@ -1,0 +1,47 @@
+// The IPC contract: ONE object whose keys are the calls and events between the renderer and the main process.
+// Channel names are derived from the keys; the main process must provide a handler for every call (the
+// `Handlers` type makes a missing one a compile error); both transports (Electron IPC and the web host) iterate
+// these keys. Per-area pieces live beside this file and are spread in here.
+import type { AppInfo } from './types/app-info';
+
+/** Marks a call taking `A` and resolving to `R`. Only the type matters; the value is an empty object. */
+export interface Call<A extends unknown[], R> {
+  readonly call?: (...args: A) => R;
+}
+/** Marks an event the main process pushes to the renderer with payload `P`. */
+export interface Event<P> {
+  readonly event?: (payload: P) => void;
+}
+
+export const call = <A extends unknown[] = [], R = void>(): Call<A, R> => ({});
+export const event = <P>(): Event<P> => ({});
+
+export const calls = {
+  appInfo: call<[], AppInfo>(),
+};
+
+export const events = {
+  /** A progress report for a long-running job (imports, exports); `done` is true on the last one. */
+  progress: event<{ job: string; done: boolean; fraction: number; message: string }>(),
+};
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type Events = typeof events;
+export type EventName = keyof Events;
+
+export type ArgsOf<K extends CallName> = Calls[K] extends Call<infer A, unknown> ? A : never;
+export type ReturnOf<K extends CallName> = Calls[K] extends Call<unknown[], infer R> ? R : never;
+export type PayloadOf<K extends EventName> = Events[K] extends Event<infer P> ? P : never;
+
+/** What the main process implements: one function per call. A missing key fails to compile. */
+export type Handlers = { [K in CallName]: (...args: ArgsOf<K>) => Promise<ReturnOf<K>> | ReturnOf<K> };
+
+/** What the renderer sees: every call as an async function that throws AppError on failure. */
+export type Api = { [K in CallName]: (...args: ArgsOf<K>) => Promise<ReturnOf<K>> };
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export const callChannel = (name: CallName): string => `model-lab:call:${name}`;
+export const eventChannel = (name: EventName): string => `model-lab:event:${name}`;
