@@ -143,3 +143,15 @@ export interface FlatGraph {
   output: string;
   classes?: string[];
 }
+
+/**
+ * A problem found in a graph, located at the node the user sees (a block id when the problem is inside a block's
+ * expansion; `layer` then names the expanded layer). `field` names the attribute or JSON field at fault.
+ * `message` is a sentence in the user's words that quotes the bad value and, where it can, says what to do.
+ */
+export interface GraphIssue {
+  nodeId: string;
+  layer?: string;
+  field?: string;
+  message: string;
+}
