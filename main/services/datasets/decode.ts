@@ -1,0 +1,201 @@
+// Turning source samples into stored samples of the target [C, H, W], with sharp (libvips) for any resizing.
+import { availableParallelism } from 'node:os';
+import sharp, { type Sharp } from 'sharp';
+import type { Preprocessing } from '../../../preload/types/datasets';
+import { DatasetError } from './errors';
+import type { SampleSet } from './source';
+
+/** Parallel decodes: about two per core keeps libvips busy while Node reads the next files. */
+export const defaultConcurrency = (): number => Math.max(2, 2 * availableParallelism());
+
+// Each image is small; parallelism comes from decoding many images at once, not threads within one.
+sharp.concurrency(1);
+
+export interface Target {
+  shape: [number, number, number];
+  preprocessing: Preprocessing;
+}
+
+export interface TargetRequest {
+  size?: [number, number];
+  channels?: 1 | 3;
+}
+
+const LARGE_SIDE = 256;
+const LARGE_DEFAULT = 224;
+
+/** Reads the headers of up to `limit` images spread over the set (headers only: cheap). */
+async function sampleSizes(paths: string[], limit = 256): Promise<{ width: number; height: number; channels: number }[]> {
+  const step = Math.max(1, Math.floor(paths.length / limit));
+  const picks: string[] = [];
+  for (let i = 0; i < paths.length && picks.length < limit; i += step) picks.push(paths[i]!);
+  const found = await Promise.all(
+    picks.map((path) =>
+      sharp(path)
+        .metadata()
+        .then((m) => (m.width && m.height ? { width: m.width, height: m.height, channels: m.channels ?? 3 } : undefined))
+        .catch(() => undefined),
+    ),
+  );
+  return found.filter((f) => f !== undefined);
+}
+
+/** Decides the stored shape and says why in one sentence. */
+export async function chooseTarget(sets: SampleSet[], request: TargetRequest): Promise<Target> {
+  const first = sets[0]!;
+  if (first.kind === 'raw') {
+    const [c, h, w] = first.shape;
+    const channels = request.channels ?? (c === 1 ? 1 : 3);
+    const [height, width] = request.size ?? [h, w];
+    const same = channels === c && height === h && width === w;
+    const parts: string[] = [];
+    if (height !== h || width !== w) parts.push(`resized from ${h}×${w} to ${height}×${width} (scaled to cover, centre-cropped)`);
+    if (channels !== c) parts.push(channels === 1 ? 'converted from colour to grey' : 'grey copied to 3 channels');
+    return {
+      shape: [channels, height, width],
+      preprocessing: {
+        resize: height !== h || width !== w ? 'cover-centre-crop' : 'none',
+        channels,
+        description: same ? `Stored as read: ${c}×${h}×${w}.` : `Source samples are ${c}×${h}×${w}; ${parts.join(', ')}, as asked.`,
+      },
+    };
+  }
+  const paths = sets.flatMap((s) => (s.kind === 'files' ? s.paths : []));
+  const sizes = await sampleSizes(paths);
+  if (sizes.length === 0) {
+    throw new DatasetError('dataset-source', `None of the sampled images could be read (e.g. '${paths[0]}'); check that the files are PNG, JPEG or WebP.`);
+  }
+  const tally = new Map<string, number>();
+  for (const s of sizes) tally.set(`${s.height}x${s.width}`, (tally.get(`${s.height}x${s.width}`) ?? 0) + 1);
+  const [common] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
+  const [commonH, commonW] = common.split('x').map(Number) as [number, number];
+  const uniform = tally.size === 1;
+  const anyColour = sizes.some((s) => s.channels >= 3);
+  const channels = request.channels ?? (anyColour ? 3 : 1);
+  const channelWhy = request.channels ? `${channels === 1 ? 'grey' : 'colour'} as asked` : anyColour ? 'colour (the images are colour)' : 'grey (all sampled images are grey)';
+  let size: [number, number];
+  let sizeWhy: string;
+  if (request.size) {
+    size = request.size;
+    sizeWhy = `resized to cover ${size[0]}×${size[1]} and centre-cropped, as asked`;
+  } else if (Math.max(commonH, commonW) > LARGE_SIDE) {
+    size = [LARGE_DEFAULT, LARGE_DEFAULT];
+    sizeWhy = `the most common size, ${commonH}×${commonW}, is large, so they were resized to cover ${LARGE_DEFAULT}×${LARGE_DEFAULT} and centre-cropped (choose another with a size)`;
+  } else {
+    size = [commonH, commonW];
+    sizeWhy = uniform
+      ? `all sampled images are ${commonH}×${commonW}, kept at that size`
+      : `resized to cover ${commonH}×${commonW} (the most common size) and centre-cropped`;
+  }
+  const variety = uniform ? `${sizes.length} sampled images share one size` : `images vary in size (${tally.size} sizes among ${sizes.length} sampled)`;
+  return {
+    shape: [channels, size[0], size[1]],
+    preprocessing: { resize: 'cover-centre-crop', channels, description: `${variety}; ${sizeWhy}; stored ${channelWhy}.` },
+  };
+}
+
+/** HWC (as libvips gives it) into CHW at `out`. */
+function hwcToChw(data: Uint8Array, channels: number, plane: number, out: Uint8Array): void {
+  if (channels === 1) {
+    out.set(data.subarray(0, plane));
+    return;
+  }
+  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * channels + c]!;
+}
+
+function pipeline(image: Sharp, shape: [number, number, number]): Sharp {
+  const [channels, height, width] = shape;
+  const resized = image.resize(width, height, { fit: 'cover', position: 'centre' }).flatten({ background: '#ffffff' });
+  return (channels === 1 ? resized.grayscale() : resized.toColourspace('srgb')).raw();
+}
+
+async function finish(image: Sharp, shape: [number, number, number]): Promise<Uint8Array> {
+  const { data, info } = await pipeline(image, shape).toBuffer({ resolveWithObject: true });
+  const [channels, height, width] = shape;
+  if (info.channels !== channels || info.width !== width || info.height !== height) {
+    throw new Error(`decoded to ${info.channels}×${info.height}×${info.width} instead of ${channels}×${height}×${width}`);
+  }
+  const out = new Uint8Array(channels * height * width);
+  hwcToChw(data, channels, height * width, out);
+  return out;
+}
+
+/** Converts samples of one set to the target shape: synchronously when nothing changes, through sharp otherwise. */
+export class SampleConverter {
+  readonly sampleBytes: number;
+  /** Set when samples are copied as they are (no decode, no resize). */
+  readonly direct: ((index: number) => Uint8Array) | undefined;
+
+  constructor(
+    private readonly set: SampleSet,
+    private readonly shape: [number, number, number],
+  ) {
+    this.sampleBytes = shape[0] * shape[1] * shape[2];
+    if (set.kind === 'raw' && set.shape.join() === shape.join()) {
+      const pixels = set.pixels;
+      const bytes = this.sampleBytes;
+      this.direct = (index) => pixels.subarray(index * bytes, (index + 1) * bytes);
+    }
+  }
+
+  /** The stored form of sample `index`; rejects when the file cannot be decoded. */
+  async convert(index: number): Promise<Uint8Array> {
+    if (this.direct) return this.direct(index);
+    const set = this.set;
+    if (set.kind === 'files') return finish(sharp(set.paths[index]!).autoOrient(), this.shape);
+    const [c, h, w] = set.shape;
+    const plane = h * w;
+    const source = set.pixels.subarray(index * c * plane, (index + 1) * c * plane);
+    let hwc: Uint8Array = source;
+    if (c > 1) {
+      hwc = new Uint8Array(source.length);
+      for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) hwc[p * c + ch] = source[ch * plane + p]!;
+    }
+    return finish(sharp(hwc, { raw: { width: w, height: h, channels: c as 1 | 3 } }), this.shape);
+  }
+}
+
+/**
+ * Runs `task(i)` for i in [0, count) with at most `concurrency` in flight, and hands results to `consume` in
+ * index order (so the output is the same however the decodes interleave). A task's failure is passed on as a
+ * value, never left as an unhandled rejection.
+ */
+export async function orderedPool<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+  consume: (index: number, result: { ok: true; value: T } | { ok: false; error: unknown }) => Promise<void> | void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const started: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>[] = [];
+  const ahead = concurrency * 4;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = () => (running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  const launch = (i: number) => {
+    started[i] = acquire().then(() =>
+      task(i).then(
+        (value) => (release(), { ok: true as const, value }),
+        (error: unknown) => (release(), { ok: false as const, error }),
+      ),
+    );
+  };
+  let launched = 0;
+  try {
+    for (let i = 0; i < count; i++) {
+      while (launched < count && launched < i + ahead && !signal?.aborted) launch(launched++);
+      if (signal?.aborted) break;
+      const result = await started[i]!;
+      delete started[i];
+      await consume(i, result);
+    }
+  } finally {
+    // Let every started decode settle before the caller removes files or temp folders.
+    await Promise.all(started.filter(Boolean));
+  }
+}
