@@ -6,8 +6,9 @@
 // by the rule documented in its layer file: pooling one op per window element, global pooling one per input value,
 // BatchNorm (folded) and activations one per value, Softmax two, LRN size + 1, Add n − 1 per value, and nothing for
 // Concat, Flatten, Dropout (inference), Identity and Input.
-import { flattenLayersOnly, GRAPH_ISSUE } from './graph';
-import type { FlatGraph, GraphIssue, LayerGraph, LayerKind } from './ir';
+import { expandGraph } from './blocks/expand';
+import { GRAPH_ISSUE } from './graph';
+import type { GraphIssue, LayerGraph, LayerKind } from './ir';
 import { estimateMemory, type MemoryEstimate, type Optimizer } from './memory';
 import { propagateField, summariseField, type FieldState, type ReceptiveField } from './receptive-field';
 import { inferShapes } from './shape-inference';
@@ -82,17 +83,13 @@ export interface Analysis {
   receptiveField: ModelReceptiveField | null;
 }
 
-/** Expands blocks into plain layers. Block expansion lives in ./blocks; until it is wired in, blocks are reported. */
-function expand(graph: LayerGraph): { flat: FlatGraph; issues: GraphIssue[] } {
-  return flattenLayersOnly(graph);
-}
-
 function squareOrPair(pair: readonly [number, number]): SquareOrPair {
   return pair[0] === pair[1] ? pair[0] : [pair[0], pair[1]];
 }
 
+/** Issues about the same field of the same layer are one problem, whichever stage found it first. */
 function issueKey(issue: GraphIssue): string {
-  return `${issue.nodeId}\u0000${issue.layer ?? ''}\u0000${issue.field ?? ''}\u0000${issue.message}`;
+  return `${issue.nodeId}\u0000${issue.layer ?? ''}\u0000${issue.field ?? ''}`;
 }
 
 /** The layer and every layer it depends on. */
@@ -118,15 +115,11 @@ export function analyse(graph: LayerGraph, options: AnalyseOptions = {}): Analys
     batch = 1;
   }
 
-  const expanded = expand(graph);
+  const expanded = expandGraph(graph);
   const inference = inferShapes(expanded.flat);
-  const seen = new Set<string>();
-  for (const issue of [...expanded.issues, ...inference.issues]) {
-    const key = issueKey(issue);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
+  // Expansion already checks ids, inputs and the output reference; the flat-graph checks would say the same again.
+  const expansionFound = new Set(expanded.issues.map(issueKey));
+  issues.push(...expanded.issues, ...inference.issues.filter((issue) => !expansionFound.has(issueKey(issue))));
 
   const feedsOutput = ancestorsOf(expanded.flat.output, inference.byId);
   const fields = new Map<string, FieldState>();

@@ -1,7 +1,7 @@
 // Graph handling: reading untrusted graph JSON into a LayerGraph, and the structural checks on a flat graph
 // (duplicate ids, dangling inputs, cycles, arity) with a topological order. Nothing here throws for bad input:
 // every problem becomes a GraphIssue that names the node and field and quotes the bad value.
-import type { BlockNode, FlatGraph, FlatNode, GraphIssue, GraphNode, LayerGraph, LayerKind, LayerNode } from './ir';
+import type { FlatGraph, FlatNode, GraphIssue, LayerGraph, LayerKind } from './ir';
 import { catalogue, isLayerKind, normaliseAttrs } from './layers/index';
 import { isRecord } from './layers/layer';
 
@@ -186,26 +186,6 @@ function checkBlock(node: Record<string, unknown>, nodeId: string, issues: Graph
       }
     }
   }
-}
-
-/**
- * The flat graph of a graph without blocks. Used until block expansion is available to a caller; any Block node
- * is reported, not silently dropped.
- */
-export function flattenLayersOnly(graph: LayerGraph): { flat: FlatGraph; issues: GraphIssue[] } {
-  const issues: GraphIssue[] = [];
-  const nodes: FlatNode[] = [];
-  for (const node of graph.nodes as GraphNode[]) {
-    if (node.kind === 'Block') {
-      const block = node as BlockNode;
-      issues.push({ nodeId: block.id, field: 'kind', message: `Block '${block.id}' (${block.block}) cannot be expanded here; only plain layers are supported.` });
-      continue;
-    }
-    const layer = node as LayerNode;
-    nodes.push({ ...layer, inputs: layer.inputs ?? [], blockPath: [] } as FlatNode);
-  }
-  const output = graph.output ?? graph.nodes[graph.nodes.length - 1]?.id ?? '';
-  return { flat: { name: graph.name, nodes, output, ...(graph.classes ? { classes: graph.classes } : {}) }, issues };
 }
 
 /** The result of the structural checks on a flat graph. */
