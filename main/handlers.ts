@@ -2,6 +2,8 @@
 import type { EventName, Handlers, PayloadOf } from '../preload/contract';
 import type { AppInfo } from '../preload/types/app-info';
 import { appInfo } from './services/app-info';
+import { checkpointHandlers } from './services/checkpoints/handlers';
+import { datasetHandlers } from './services/datasets/handlers';
 import type { DataFolder } from './services/data-folder';
 
 /** Pushes events to whoever listens (Electron windows, web-host event streams). */
@@ -18,5 +20,7 @@ export interface HandlerContext {
 export function createHandlers(context: HandlerContext): Handlers {
   return {
     appInfo: () => appInfo(context.data, context.host),
+    ...datasetHandlers({ root: context.data.path, progress: (payload) => context.events.emit('progress', payload) }),
+    ...checkpointHandlers(context.data.path),
   };
 }

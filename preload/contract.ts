@@ -3,6 +3,16 @@
 // `Handlers` type makes a missing one a compile error); both transports (Electron IPC and the web host) iterate
 // these keys. Per-area pieces live beside this file and are spread in here.
 import type { AppInfo } from './types/app-info';
+import type { Checkpoint, CheckpointInfo, CheckpointSaveRequest } from './types/checkpoints';
+import type {
+  DatasetHealth,
+  DatasetImportRequest,
+  DatasetImportResult,
+  DatasetManifest,
+  DatasetSplit,
+  DatasetSummary,
+  DatasetThumbnailRequest,
+} from './types/datasets';
 
 /** Marks a call taking `A` and resolving to `R`. Only the type matters; the value is an empty object. */
 export interface Call<A extends unknown[], R> {
@@ -18,6 +28,28 @@ export const event = <P>(): Event<P> => ({});
 
 export const calls = {
   appInfo: call<[], AppInfo>(),
+  datasetList: call<[], DatasetSummary[]>(),
+  datasetShow: call<[name: string], DatasetManifest>(),
+  /** Progress arrives as 'progress' events under request.job (made up when omitted, and returned). */
+  datasetImport: call<[request: DatasetImportRequest], DatasetImportResult>(),
+  /** True when the job was running; it then stops, leaving nothing behind, and datasetImport fails as cancelled. */
+  datasetImportCancel: call<[job: string], boolean>(),
+  datasetRename: call<[from: string, to: string], DatasetManifest>(),
+  datasetDelete: call<[name: string], void>(),
+  datasetHealth: call<[name: string], DatasetHealth>(),
+  /** One whole shard: uint8 N×C×H×W (N = the shard's count in the manifest). */
+  datasetShard: call<[name: string, split: DatasetSplit, index: number], Uint8Array>(),
+  /** A split's labels: little-endian uint16 class indices, in sample order. */
+  datasetLabels: call<[name: string, split: DatasetSplit], Uint8Array>(),
+  /** PNG bytes. */
+  datasetThumbnail: call<[name: string, request: DatasetThumbnailRequest], Uint8Array>(),
+  /** Imports the bundled Fashion-MNIST sample as 'fashion-mnist-sample' (returns it as is when already there). */
+  datasetInstallSample: call<[job?: string], DatasetImportResult>(),
+  /** Saving under an existing name replaces that checkpoint atomically. */
+  checkpointSave: call<[request: CheckpointSaveRequest], CheckpointInfo>(),
+  checkpointList: call<[], CheckpointInfo[]>(),
+  checkpointLoad: call<[name: string], Checkpoint>(),
+  checkpointDelete: call<[name: string], void>(),
 };
 
 export const events = {
@@ -31,7 +63,8 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 
 export type ArgsOf<K extends CallName> = Calls[K] extends Call<infer A, unknown> ? A : never;
-export type ReturnOf<K extends CallName> = Calls[K] extends Call<unknown[], infer R> ? R : never;
+// `never` arguments: a call taking (name: string) is not a Call<unknown[], R> under strict function types.
+export type ReturnOf<K extends CallName> = Calls[K] extends Call<never, infer R> ? R : never;
 export type PayloadOf<K extends EventName> = Events[K] extends Event<infer P> ? P : never;
 
 /** What the main process implements: one function per call. A missing key fails to compile. */
