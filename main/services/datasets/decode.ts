@@ -24,18 +24,34 @@ export interface TargetRequest {
 const LARGE_SIDE = 256;
 const LARGE_DEFAULT = 224;
 
-/** Reads the headers of up to `limit` images spread over the set (headers only: cheap). */
+/** Whether an image's pixels are grey (R = G = B, give or take JPEG's chroma noise), judged on a small copy. */
+async function looksGrey(path: string): Promise<boolean> {
+  const { data } = await sharp(path).resize(16, 16, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  for (let i = 0; i + 2 < data.length; i += 3) {
+    if (Math.abs(data[i]! - data[i + 1]!) > 3 || Math.abs(data[i + 1]! - data[i + 2]!) > 3) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads the headers of up to `limit` images spread over the set (cheap), and whether each is grey: by its
+ * channel count, or for 3-channel files (WebP is always RGB) by looking at a 16-pixel copy.
+ */
 async function sampleSizes(paths: string[], limit = 256): Promise<{ width: number; height: number; channels: number }[]> {
   const step = Math.max(1, Math.floor(paths.length / limit));
   const picks: string[] = [];
   for (let i = 0; i < paths.length && picks.length < limit; i += step) picks.push(paths[i]!);
   const found = await Promise.all(
-    picks.map((path) =>
-      sharp(path)
-        .metadata()
-        .then((m) => (m.width && m.height ? { width: m.width, height: m.height, channels: m.channels ?? 3 } : undefined))
-        .catch(() => undefined),
-    ),
+    picks.map(async (path) => {
+      try {
+        const m = await sharp(path).metadata();
+        if (!m.width || !m.height) return undefined;
+        const channels = (m.channels ?? 3) >= 3 && !(await looksGrey(path)) ? 3 : 1;
+        return { width: m.width, height: m.height, channels };
+      } catch {
+        return undefined; // Unreadable files are reported when the import decodes them.
+      }
+    }),
   );
   return found.filter((f) => f !== undefined);
 }
