@@ -266,6 +266,7 @@ export function checkFlatGraph(flat: FlatGraph): FlatStructure {
 function topologicalOrder(nodes: FlatNode[], byId: Map<string, FlatNode>, onCycle: (cycle: string[]) => void): FlatNode[] {
   const state = new Map<string, 'visiting' | 'done' | 'cyclic'>();
   const order: FlatNode[] = [];
+  const listed = new Map(nodes.map((node, index) => [node.id, index]));
   for (const root of nodes) {
     if (state.has(root.id) || byId.get(root.id) !== root) continue;
     const stack: { node: FlatNode; next: number }[] = [{ node: root, next: 0 }];
@@ -291,7 +292,9 @@ function topologicalOrder(nodes: FlatNode[], byId: Map<string, FlatNode>, onCycl
         const start = stack.findIndex((entry) => entry.node.id === source);
         // Stack entries feed on the entry above them, so edges run from the top of the stack down.
         const cycle = stack.slice(start).map((entry) => entry.node.id).reverse();
-        onCycle(cycle);
+        // Start the report at the cycle's first listed layer, so the same cycle always reads the same way.
+        const first = cycle.reduce((best, id, index) => (listed.get(id)! < listed.get(cycle[best]!)! ? index : best), 0);
+        onCycle([...cycle.slice(first), ...cycle.slice(0, first)]);
         for (const id of cycle) state.set(id, 'cyclic');
       }
     }
