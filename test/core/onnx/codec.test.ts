@@ -122,23 +122,23 @@ describe('ONNX codec', () => {
 
   it('writes what onnx.proto says: FLOAT for a whole float attribute, raw_data, metadata, opsets', () => {
     const proto = onnxProto.ModelProto.decode(encodeModel(richModel()));
-    const leaky = proto.graph!.node.find((n) => n.opType === 'LeakyRelu')!;
-    expect(leaky.attribute[0]!.type).toBe(onnxProto.AttributeProto.AttributeType.FLOAT);
-    expect(leaky.attribute[0]!.f).toBe(0);
-    const conv = proto.graph!.node.find((n) => n.opType === 'Conv')!;
-    const group = conv.attribute.find((a) => a.name === 'group')!;
+    const leaky = proto.graph!.node!.find((n) => n.opType === 'LeakyRelu')!;
+    expect(leaky.attribute![0]!.type).toBe(onnxProto.AttributeProto.AttributeType.FLOAT);
+    expect(leaky.attribute![0]!.f).toBe(0);
+    const conv = proto.graph!.node!.find((n) => n.opType === 'Conv')!;
+    const group = conv.attribute!.find((a) => a.name === 'group')!;
     expect(group.type).toBe(onnxProto.AttributeProto.AttributeType.INT);
-    const w = proto.graph!.initializer.find((t) => t.name === 'w')!;
-    expect(w.rawData.length).toBe(18 * 4);
+    const w = proto.graph!.initializer!.find((t) => t.name === 'w')!;
+    expect(w.rawData!.length).toBe(18 * 4);
     expect(w.floatData).toHaveLength(0);
-    expect(new DataView(w.rawData.buffer, w.rawData.byteOffset).getFloat32(0, true)).toBeCloseTo(-9 / 7, 6);
+    expect(new DataView(w.rawData!.buffer, w.rawData!.byteOffset).getFloat32(0, true)).toBeCloseTo(-9 / 7, 6);
     expect(proto.metadataProps.map((p) => p.key)).toEqual(['model_lab.graph', 'classes']);
     expect(proto.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([
       ['', 18],
       ['com.example', 1],
     ]);
     expect(Number(proto.irVersion)).toBe(8);
-    const big = proto.graph!.initializer.find((t) => t.name === 'big')!;
+    const big = proto.graph!.initializer!.find((t) => t.name === 'big')!;
     expect(big.dataLocation).toBe(onnxProto.TensorProto.DataLocation.EXTERNAL);
   });
 
