@@ -2,7 +2,7 @@
 // rename it into <data>/datasets/<name>. Until that rename nothing is visible; on any failure the temp folder goes.
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Hash } from 'node:crypto';
 import type {
   DatasetFormat,
@@ -230,8 +230,10 @@ export async function importDataset(root: string, request: DatasetImportRequest,
   const total = plan.train.length + plan.val.length + plan.test.length;
   const concurrency = options.concurrency ?? defaultConcurrency();
   const skipped: SkippedFile[] = [...source.skipped];
+  /** Skipped files are named relative to the source folder (the CSV's folder for a CSV file). */
   const describePath = (path: string) => {
-    const rel = relative(request.path, path);
+    const base = format === 'csv' && /\.csv$/i.test(request.path) ? dirname(request.path) : request.path;
+    const rel = relative(base, path);
     return rel === '' || rel.startsWith('..') ? path : rel;
   };
 

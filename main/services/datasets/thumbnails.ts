@@ -27,7 +27,8 @@ function paste(canvas: Uint8Array, canvasWidth: number, sample: Uint8Array, shap
 async function encode(canvas: Uint8Array, width: number, height: number, channels: number, scale: number): Promise<Uint8Array> {
   let image = sharp(canvas, { raw: { width, height, channels: channels as 1 | 3 } });
   if (scale > 1) image = image.resize(width * scale, height * scale, { kernel: 'nearest' });
-  const png = await image.png().toBuffer();
+  // Without an explicit colourspace libvips writes grey canvases as RGB PNGs.
+  const png = await image.toColourspace(channels === 1 ? 'b-w' : 'srgb').png().toBuffer();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
