@@ -201,7 +201,9 @@ export class GraphBuilder {
   readonly inputs: ValueInfo[] = [];
   readonly outputs: ValueInfo[] = [];
   readonly initializers: Tensor[] = [];
+  /** Value names (inputs, initializers, node outputs); node names are a separate namespace in ONNX. */
   private readonly used = new Set<string>();
+  private readonly nodeNames = new Set<string>();
 
   constructor(readonly name = 'main') {}
 
@@ -232,8 +234,15 @@ export class GraphBuilder {
     options: NodeOptions & { outputs?: readonly string[]; outputCount?: number } = {},
   ): string[] {
     if (!isKnownOp(opType)) throw new OnnxError('onnx-build', `Unknown op '${opType}'.`);
-    const nodeName = options.name ?? this.fresh(opType.toLowerCase());
-    if (options.name !== undefined) this.used.add(nodeName);
+    let nodeName = options.name;
+    if (nodeName === undefined) {
+      const base = opType.toLowerCase();
+      nodeName = base;
+      for (let i = 1; this.nodeNames.has(nodeName); i++) nodeName = `${base}_${i}`;
+    } else if (this.nodeNames.has(nodeName)) {
+      throw new OnnxError('onnx-build', `Two nodes are named '${nodeName}' in graph '${this.name}'.`);
+    }
+    this.nodeNames.add(nodeName);
     const outputs =
       options.outputs?.map((o) => (this.claim(o), o)) ??
       Array.from({ length: options.outputCount ?? 1 }, (_, i) => this.fresh(i === 0 ? `${nodeName}_out` : `${nodeName}_out${i}`));

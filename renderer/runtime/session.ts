@@ -1,0 +1,151 @@
+// Inference sessions on onnxruntime-web, the same code in Node and in the browser. Which bundle is loaded and which
+// backend is chosen live in a small OrtLoader per environment (ort-node.ts, ort-browser.ts); this file never imports
+// onnxruntime-web itself, only its types.
+
+import type * as Ort from 'onnxruntime-web';
+import { AppError } from '../../preload/result';
+import type { BackendReport } from './backend';
+
+export type OrtModule = typeof Ort;
+export type ExecutionProvider = 'webgpu' | 'wasm';
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/** One environment's way of loading onnxruntime-web and choosing a backend. */
+export interface OrtLoader {
+  readonly environment: 'node' | 'browser';
+  /** Decides the backend for 'auto' and says why. */
+  detect(): Promise<BackendReport>;
+  /** Loads the onnxruntime-web bundle for this EP (the native WebGPU EP bundle, or the plain wasm bundle). */
+  load(ep: ExecutionProvider): Promise<OrtModule>;
+}
+
+export interface SessionOptions {
+  /** 'auto' (default) asks the loader: WebGPU with a hardware adapter, wasm otherwise. */
+  backend?: 'auto' | ExecutionProvider;
+  /**
+   * Make session creation fail when any node would fall back to the CPU EP (WebGPU only; a wasm session is the
+   * CPU EP). Use it to prove a graph runs entirely on the GPU.
+   */
+  disableCpuFallback?: boolean;
+  /** Keep outputs on the GPU ('gpu-buffer', WebGPU only), all or per output name. */
+  preferredOutputLocation?: OutputLocation | Record<string, OutputLocation>;
+  /** wasm threads; default 1 (on 2 cores one thread is faster than two for small graphs). */
+  numThreads?: number;
+  /** Print node placement and everything else onnxruntime logs (logSeverityLevel 0). */
+  verbose?: boolean;
+}
+
+export interface SessionReport {
+  /** The execution provider the session was created with. */
+  ep: ExecutionProvider;
+  /** One sentence saying why this EP. */
+  reason: string;
+  environment: 'node' | 'browser';
+  /** True when creation was made to fail on any CPU fallback, so every node is known to run on `ep`. */
+  cpuFallbackDisabled: boolean;
+  numThreads?: number;
+  adapter: BackendReport['adapter'];
+}
+
+/** A session could not be created or run; the message says which EP and why. */
+export class OrtSessionError extends AppError {
+  constructor(message: string) {
+    super('ort-session', message);
+    this.name = 'OrtSessionError';
+  }
+}
+
+/** A created session with the report of where it runs. */
+export class ModelSession {
+  constructor(
+    readonly ort: OrtModule,
+    readonly session: Ort.InferenceSession,
+    readonly report: SessionReport,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Runs with onnxruntime tensors; outputs stay where preferredOutputLocation put them. */
+  run(feeds: Record<string, Ort.Tensor>, fetches?: readonly string[]): Promise<Record<string, Ort.Tensor>> {
+    return fetches ? this.session.run(feeds, fetches) : this.session.run(feeds);
+  }
+
+  /** Runs float32 inputs (name → data and dims) and reads every output back as float32 on the CPU. */
+  async runFloat32(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+    const feeds: Record<string, Ort.Tensor> = {};
+    for (const [name, { data, dims }] of Object.entries(inputs)) feeds[name] = new this.ort.Tensor('float32', data, dims);
+    const results = await this.session.run(feeds);
+    const out: Record<string, { data: Float32Array; dims: number[] }> = {};
+    for (const [name, tensor] of Object.entries(results)) {
+      const data = await tensor.getData();
+      if (!(data instanceof Float32Array)) {
+        throw new OrtSessionError(`Output '${name}' is ${tensor.type}, not float32.`);
+      }
+      out[name] = { data, dims: [...tensor.dims] };
+      if (tensor.location !== 'cpu') tensor.dispose();
+    }
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/** The onnxruntime SessionOptions for our options; exported so tests can see exactly what is passed. */
+export function ortSessionOptions(ep: ExecutionProvider, options: SessionOptions): Ort.InferenceSession.SessionOptions {
+  const result: Ort.InferenceSession.SessionOptions = { executionProviders: [ep] };
+  if (options.disableCpuFallback && ep === 'webgpu') result.extra = { session: { disable_cpu_ep_fallback: '1' } };
+  if (options.preferredOutputLocation) {
+    if (ep !== 'webgpu' && Object.values(typeof options.preferredOutputLocation === 'string' ? [options.preferredOutputLocation] : options.preferredOutputLocation).includes('gpu-buffer')) {
+      throw new OrtSessionError("Outputs can stay on the GPU ('gpu-buffer') only in a WebGPU session; this one runs on wasm.");
+    }
+    result.preferredOutputLocation = options.preferredOutputLocation;
+  }
+  if (options.verbose) {
+    result.logSeverityLevel = 0;
+    result.logVerbosityLevel = 0;
+  }
+  return result;
+}
+
+/** Creates a session for ONNX model bytes, choosing the backend as the options and the loader say. */
+export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, options: SessionOptions = {}): Promise<ModelSession> {
+  const requested = options.backend ?? 'auto';
+  const detected = await loader.detect();
+  let ep: ExecutionProvider;
+  let reason: string;
+  if (requested === 'auto') {
+    ep = detected.backend;
+    reason = detected.reason;
+  } else {
+    ep = requested;
+    reason = `The ${requested} backend was requested.`;
+    if (requested === 'webgpu' && detected.backend !== 'webgpu') reason += ` (Auto-detection would have chosen wasm: ${detected.reason})`;
+  }
+  const ort = await loader.load(ep);
+  if (ep === 'wasm') ort.env.wasm.numThreads = options.numThreads ?? 1;
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelBytes, ortSessionOptions(ep, options));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = options.disableCpuFallback && ep === 'webgpu' ? ' CPU fallback was disabled, so a node without a WebGPU kernel fails creation.' : '';
+    throw new OrtSessionError(`onnxruntime-web (${ep}) could not create a session: ${message}${hint}`);
+  }
+  const report: SessionReport = {
+    ep,
+    reason,
+    environment: loader.environment,
+    cpuFallbackDisabled: ep === 'wasm' || options.disableCpuFallback === true,
+    adapter: detected.adapter,
+  };
+  if (ep === 'wasm') report.numThreads = ort.env.wasm.numThreads ?? 1;
+  return new ModelSession(ort, session, report);
+}

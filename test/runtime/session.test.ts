@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { customNode, graph, model, node, valueInfo } from '../../renderer/core/onnx/builder';
+import { encodeModel } from '../../renderer/core/onnx/codec';
+import { DataType } from '../../renderer/core/onnx/model';
+import { chooseBackend } from '../../renderer/runtime/backend';
+import { createNodeSession, nodeLoader } from '../../renderer/runtime/ort-node';
+import { createSession, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
+
+const reluModel = () =>
+  encodeModel(
+    model(
+      graph({
+        nodes: [node('Relu', ['x'], ['y'], {}, { name: 'relu' })],
+        inputs: [valueInfo('x', DataType.FLOAT, ['n'])],
+        outputs: [valueInfo('y', DataType.FLOAT, ['n'])],
+      }),
+    ),
+  );
+
+describe('sessions', () => {
+  it('runs on wasm in Node with one thread and says why', async () => {
+    const session = await createNodeSession(reluModel());
+    try {
+      expect(session.report).toMatchObject({ ep: 'wasm', environment: 'node', numThreads: 1, cpuFallbackDisabled: true, adapter: null });
+      expect(session.report.reason).toMatch(/Node has no WebGPU/);
+      const out = await session.runFloat32({ x: { data: new Float32Array([-2, 0.5, 3]), dims: [3] } });
+      expect(Array.from(out.y!.data)).toEqual([0, 0.5, 3]);
+      expect(session.inputNames).toEqual(['x']);
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('refuses WebGPU in Node and GPU-resident outputs on wasm, with the reason', async () => {
+    await expect(createNodeSession(reluModel(), { backend: 'webgpu' })).rejects.toThrow(/webgpu backend is not available in Node/);
+    await expect(createNodeSession(reluModel(), { preferredOutputLocation: 'gpu-buffer' })).rejects.toThrow(OrtSessionError);
+    await expect(createNodeSession(reluModel(), { preferredOutputLocation: { y: 'gpu-buffer' } })).rejects.toThrow(/only in a WebGPU session/);
+  });
+
+  it('turns onnxruntime creation failures into an OrtSessionError naming the EP', async () => {
+    const bad = encodeModel(
+      model(
+        graph({
+          nodes: [customNode('NoSuchOp', ['x'], ['y'], { name: 'mystery' })],
+          inputs: [valueInfo('x', DataType.FLOAT, [1])],
+          outputs: [valueInfo('y', DataType.FLOAT, [1])],
+        }),
+      ),
+    );
+    const error = await createNodeSession(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrtSessionError);
+    expect((error as Error).message).toMatch(/^onnxruntime-web \(wasm\) could not create a session: .*NoSuchOp/);
+  });
+
+  it('passes disable_cpu_ep_fallback and gpu-buffer outputs to a WebGPU session', () => {
+    expect(ortSessionOptions('webgpu', { disableCpuFallback: true, preferredOutputLocation: 'gpu-buffer', verbose: true })).toEqual({
+      executionProviders: ['webgpu'],
+      extra: { session: { disable_cpu_ep_fallback: '1' } },
+      preferredOutputLocation: 'gpu-buffer',
+      logSeverityLevel: 0,
+      logVerbosityLevel: 0,
+    });
+    expect(ortSessionOptions('wasm', { disableCpuFallback: true })).toEqual({ executionProviders: ['wasm'] });
+  });
+
+  it("'auto' follows the loader: a software WebGPU adapter means wasm, and the report says so", async () => {
+    const loaded: ExecutionProvider[] = [];
+    const swiftShader: OrtLoader = {
+      environment: 'browser',
+      detect: async () =>
+        chooseBackend({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)', software: true }),
+      load: (ep) => {
+        loaded.push(ep);
+        return nodeLoader.load('wasm');
+      },
+    };
+    const session = await createSession(swiftShader, reluModel());
+    try {
+      expect(loaded).toEqual(['wasm']);
+      expect(session.report.ep).toBe('wasm');
+      expect(session.report.reason).toMatch(/SwiftShader Device \(Subzero\).*software emulation on the CPU, slower than wasm/);
+      expect(session.report.adapter?.software).toBe(true);
+    } finally {
+      await session.release();
+    }
+    const hardware: OrtLoader = {
+      ...swiftShader,
+      detect: async () => chooseBackend({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100', software: false }),
+    };
+    await expect(createSession(hardware, reluModel(), { disableCpuFallback: true })).rejects.toThrow(
+      /onnxruntime-web \(webgpu\) could not create a session: .*CPU fallback was disabled/,
+    );
+    expect(loaded).toEqual(['wasm', 'webgpu']);
+  });
+});
