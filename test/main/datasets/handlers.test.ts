@@ -13,7 +13,7 @@ let handlers: ReturnType<typeof createHandlers>;
 beforeEach(async () => {
   work = await tempFolder();
   events = [];
-  handlers = createHandlers({ data: { path: join(work.path, 'data'), source: 'flag' }, host: 'web', events: { emit: (_name, payload) => events.push(payload) } });
+  handlers = createHandlers({ data: { path: join(work.path, 'data'), source: 'flag' }, host: 'web', events: { emit: (_name, payload) => void events.push(payload as PayloadOf<'progress'>) } });
 });
 afterEach(() => work.cleanup());
 
