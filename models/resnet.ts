@@ -70,10 +70,10 @@ export const resnet50 = zooEntry(
   },
   (inputShape, classes): GraphNode[] => [
     ...stem(inputShape),
-    stage('ResidualBottleneck', 'layer1', 'maxpool', 3, { width: 64, projection: true }, { width: 64 }),
-    stage('ResidualBottleneck', 'layer2', 'layer1', 4, { width: 128, stride: 2, projection: true }, { width: 128 }),
-    stage('ResidualBottleneck', 'layer3', 'layer2', 6, { width: 256, stride: 2, projection: true }, { width: 256 }),
-    stage('ResidualBottleneck', 'layer4', 'layer3', 3, { width: 512, stride: 2, projection: true }, { width: 512 }),
+    stage('ResidualBottleneck', 'layer1', 'maxpool', 3, { width: 64, projection: true }, { width: 64, projection: false }),
+    stage('ResidualBottleneck', 'layer2', 'layer1', 4, { width: 128, stride: 2, projection: true }, { width: 128, projection: false }),
+    stage('ResidualBottleneck', 'layer3', 'layer2', 6, { width: 256, stride: 2, projection: true }, { width: 256, projection: false }),
+    stage('ResidualBottleneck', 'layer4', 'layer3', 3, { width: 512, stride: 2, projection: true }, { width: 512, projection: false }),
     ...head('layer4', classes),
   ],
 );

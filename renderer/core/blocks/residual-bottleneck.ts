@@ -28,7 +28,9 @@ export const residualBottleneckBlock: BlockDefinition<'ResidualBottleneck', Resi
     width: { type: 'int', default: 64, min: 1, description: 'Channels of the 1×1 reduction and the 3×3 convolution.' },
     expansion: { type: 'int', default: 4, min: 1, description: 'Output channels = width × expansion.' },
     stride: { type: 'int', default: 1, min: 1, description: 'Stride of the block (and of the projection).' },
-    projection: { type: 'boolean', default: false, description: 'Use a 1×1 convolution + BatchNorm shortcut (needed when the shape changes).' },
+    // On by default: the block's output (width × expansion) rarely equals its input, so a freshly added block
+    // needs the projection; the blocks after the first in a stage turn it off.
+    projection: { type: 'boolean', default: true, description: 'Use a 1×1 convolution + BatchNorm shortcut (needed when the shape changes).' },
     strideOn: { type: 'choice', default: '3x3', choices: ['3x3', '1x1'], description: "Which convolution strides: '3x3' (torchvision, v1.5) or '1x1' (the paper, v1)." },
   },
   check: ({ stride, projection }) => strideNeedsProjection('ResidualBottleneck', stride, projection),
