@@ -4,19 +4,28 @@
 // leading padding p (k_eff = d·(k − 1) + 1):
 //   r_out = r_in + (k_eff − 1)·S_in,   S_out = S_in·s,   P_out = P_in + p·S_in.
 // Output unit 0 is centred on input coordinate c = (r − 1)/2 − P (unit i on c + i·S). A branching graph has one
-// (r, S, P) per path; Add and Concat keep all of them, and the report gives the minimum and maximum size over
-// paths and whether all paths' centres coincide (same c and S). Flatten, Dense and global pooling end the field.
+// (r, S, P) per path; the report gives the minimum and maximum size over paths and whether all paths' centres
+// coincide (same c and S). Flatten, Dense and global pooling end the field.
+//
+// Paths are not enumerated (DenseNet has exponentially many). Every path through a layer moves by the same rule,
+// and paths sharing an effective stride S move by the same amounts: r by (k_eff − 1)·S, P by p·S, c by
+// ((k_eff − 1)/2 − p)·S. So per axis it is exact to keep, for each distinct S, only the smallest and largest r
+// (with the largest path's P) and the smallest and largest c, and to merge branches by taking minima and maxima.
 import type { Pair2, ReceptiveFieldRule } from './layers/layer';
 
-/** The field along one axis through one path (or through every path with these same numbers). */
-export interface AxisPath {
-  size: number;
+/** All paths along one axis that share an effective stride. */
+export interface StrideGroup {
   stride: number;
+  minSize: number;
+  maxSize: number;
+  /** Effective padding of the path with the largest size. */
   padding: number;
+  minCentre: number;
+  maxCentre: number;
 }
 
-/** The distinct paths' fields per axis, or null once the output is no longer spatial. */
-export type FieldState = { height: AxisPath[]; width: AxisPath[] } | null;
+/** Per axis, one group per distinct effective stride; null once the output is no longer spatial. */
+export type FieldState = { height: StrideGroup[]; width: StrideGroup[] } | null;
 
 export interface ReceptiveField {
   /** The largest size over paths, [height, width]. */
@@ -31,43 +40,42 @@ export interface ReceptiveField {
   alignedCentres: boolean;
 }
 
-export const SOURCE_FIELD: FieldState = { height: [{ size: 1, stride: 1, padding: 0 }], width: [{ size: 1, stride: 1, padding: 0 }] };
+const INPUT_AXIS: StrideGroup[] = [{ stride: 1, minSize: 1, maxSize: 1, padding: 0, minCentre: 0, maxCentre: 0 }];
+export const SOURCE_FIELD: FieldState = { height: INPUT_AXIS, width: INPUT_AXIS };
 
-/**
- * Distinct paths kept per axis. Paths with equal (r, S, P) are one entry, so realistic graphs (DenseNet's
- * concatenations included) stay far below this; beyond it only the extreme paths (smallest and largest size,
- * and extreme centres) are kept, which preserves every figure reported.
- */
-const MAX_PATHS = 256;
-
-function centre(path: AxisPath): number {
-  return (path.size - 1) / 2 - path.padding;
+function throughWindow(groups: StrideGroup[], kernel: number, stride: number, padding: number, dilation: number): StrideGroup[] {
+  const growth = dilation * (kernel - 1); // k_eff − 1
+  return groups.map((group) => ({
+    stride: group.stride * stride,
+    minSize: group.minSize + growth * group.stride,
+    maxSize: group.maxSize + growth * group.stride,
+    padding: group.padding + padding * group.stride,
+    minCentre: group.minCentre + (growth / 2 - padding) * group.stride,
+    maxCentre: group.maxCentre + (growth / 2 - padding) * group.stride,
+  }));
 }
 
-function distinct(paths: AxisPath[]): AxisPath[] {
-  if (paths.length <= 1) return paths;
-  const seen = new Map<string, AxisPath>();
-  for (const path of paths) seen.set(`${path.size},${path.stride},${path.padding}`, path);
-  const unique = [...seen.values()];
-  if (unique.length <= MAX_PATHS) return unique;
-  const pick = (better: (a: AxisPath, b: AxisPath) => boolean) => unique.reduce((best, path) => (better(path, best) ? path : best));
-  return distinct([
-    pick((a, b) => a.size < b.size),
-    pick((a, b) => a.size > b.size),
-    pick((a, b) => centre(a) < centre(b)),
-    pick((a, b) => centre(a) > centre(b)),
-  ]);
-}
-
-function throughWindow(paths: AxisPath[], kernel: number, stride: number, padding: number, dilation: number): AxisPath[] {
-  const effectiveKernel = dilation * (kernel - 1) + 1;
-  return distinct(
-    paths.map((path) => ({
-      size: path.size + (effectiveKernel - 1) * path.stride,
-      stride: path.stride * stride,
-      padding: path.padding + padding * path.stride,
-    })),
-  );
+/** The union of several branches' paths along one axis. */
+function mergeAxis(branches: StrideGroup[][]): StrideGroup[] {
+  const byStride = new Map<number, StrideGroup>();
+  for (const groups of branches) {
+    for (const group of groups) {
+      const known = byStride.get(group.stride);
+      if (!known) {
+        byStride.set(group.stride, group);
+        continue;
+      }
+      byStride.set(group.stride, {
+        stride: group.stride,
+        minSize: Math.min(known.minSize, group.minSize),
+        maxSize: Math.max(known.maxSize, group.maxSize),
+        padding: group.maxSize > known.maxSize ? group.padding : known.padding,
+        minCentre: Math.min(known.minCentre, group.minCentre),
+        maxCentre: Math.max(known.maxCentre, group.maxCentre),
+      });
+    }
+  }
+  return [...byStride.values()];
 }
 
 /** The field of a layer's output, from its rule and its inputs' fields (in input order). */
@@ -89,22 +97,18 @@ export function propagateField(rule: ReceptiveFieldRule, inputs: readonly FieldS
     }
     case 'merge': {
       if (inputs.length === 0 || inputs.some((field) => field === null)) return null;
-      const fields = inputs as { height: AxisPath[]; width: AxisPath[] }[];
-      return {
-        height: distinct(fields.flatMap((field) => field.height)),
-        width: distinct(fields.flatMap((field) => field.width)),
-      };
+      const fields = inputs as { height: StrideGroup[]; width: StrideGroup[] }[];
+      return { height: mergeAxis(fields.map((field) => field.height)), width: mergeAxis(fields.map((field) => field.width)) };
     }
   }
 }
 
-function largest(paths: AxisPath[]): AxisPath {
-  return paths.reduce((best, path) => (path.size > best.size ? path : best));
+function largest(groups: StrideGroup[]): StrideGroup {
+  return groups.reduce((best, group) => (group.maxSize > best.maxSize ? group : best));
 }
 
-function aligned(paths: AxisPath[]): boolean {
-  const first = paths[0]!;
-  return paths.every((path) => path.stride === first.stride && centre(path) === centre(first));
+function aligned(groups: StrideGroup[]): boolean {
+  return groups.length === 1 && groups[0]!.minCentre === groups[0]!.maxCentre;
 }
 
 /** The figures reported for a field; null when the output is no longer spatial. */
@@ -113,8 +117,8 @@ export function summariseField(field: FieldState): ReceptiveField | null {
   const height = largest(field.height);
   const width = largest(field.width);
   return {
-    size: [height.size, width.size],
-    minSize: [Math.min(...field.height.map((path) => path.size)), Math.min(...field.width.map((path) => path.size))],
+    size: [height.maxSize, width.maxSize],
+    minSize: [Math.min(...field.height.map((group) => group.minSize)), Math.min(...field.width.map((group) => group.minSize))],
     stride: [height.stride, width.stride],
     padding: [height.padding, width.padding],
     alignedCentres: aligned(field.height) && aligned(field.width),
