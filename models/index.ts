@@ -5,6 +5,7 @@ import type { LayerGraph } from '../renderer/core/ir';
 import { alexnet, alexnetD2l, alexnetPaper } from './alexnet';
 import { densenet121 } from './densenet';
 import { googlenet } from './googlenet';
+import { inceptionV2 } from './inception-v2';
 import { inceptionV3 } from './inception-v3';
 import { lenet5, lenet5Relu } from './lenet';
 import { nin } from './nin';
@@ -32,6 +33,7 @@ export const zoo: readonly ZooModel[] = [
   vgg16Bn,
   nin,
   googlenet,
+  inceptionV2,
   inceptionV3,
   resnet18,
   resnet50,

@@ -91,6 +91,46 @@ const inceptionV3Bn = {
   E: 320 + 3 * 384 + 448 + 3 * 384 + 192,
 };
 
+/**
+ * TF-slim inception_v2.py (use_separable_conv=False) transcribed: [c1, c3reduce, c3, d3reduce, d3, poolProj] of
+ * Mixed_3b … Mixed_5c; c1 = 0 and poolProj = 0 in the stride-2 modules Mixed_4a and Mixed_5a (no 1×1 branch, the
+ * pool passes through). Conv weights have no bias; each conv has a BatchNorm (γ, β trainable; mean, var not).
+ * MACs at 224×224: the stem runs at 112² and 56², the modules at 28², 14² and 7²; in a stride-2 module the 1×1
+ * reductions and the unstrided 3×3 run at the input size, the strided 3×3s at the output size.
+ */
+function inceptionV2Counts(classes: number): { trainable: number; bnChannels: number; macs: number } {
+  const mixed = [
+    [64, 64, 64, 64, 96, 32],
+    [64, 64, 96, 64, 96, 64],
+    [0, 128, 160, 64, 96, 0],
+    [224, 64, 96, 96, 128, 128],
+    [192, 96, 128, 96, 128, 128],
+    [160, 128, 160, 128, 160, 96],
+    [96, 128, 192, 160, 192, 96],
+    [0, 128, 192, 192, 256, 0],
+    [352, 192, 320, 160, 224, 128],
+    [352, 192, 320, 192, 224, 128],
+  ] as const;
+  // Stem: 7×7/2 conv 3→64 (112²), 1×1 conv 64→64 and 3×3 conv 64→192 (56²).
+  let weights = 49 * 3 * 64 + 64 * 64 + 9 * 64 * 192;
+  let macs = 112 * 112 * 49 * 3 * 64 + 56 * 56 * (64 * 64 + 9 * 64 * 192);
+  let bnChannels = 64 + 64 + 192;
+  let channels = 192;
+  let size = 28;
+  for (const [c1, c3reduce, c3, d3reduce, d3, poolProj] of mixed) {
+    const atInput = channels * (c1 + c3reduce + d3reduce + poolProj) + 9 * d3reduce * d3;
+    const strided = 9 * (c3reduce * c3 + d3 * d3);
+    const reduces = c1 === 0 && poolProj === 0;
+    weights += atInput + strided;
+    macs += size * size * atInput + (reduces ? (size / 2) ** 2 : size * size) * strided;
+    if (reduces) size /= 2;
+    bnChannels += c1 + c3reduce + c3 + d3reduce + 2 * d3 + poolProj;
+    channels = c1 + c3 + d3 + (poolProj || channels);
+  }
+  // Logits: a 1×1 conv with bias on the pooled features (a Dense layer here).
+  return { trainable: weights + 2 * bnChannels + channels * classes + classes, bnChannels, macs: macs + channels * classes };
+}
+
 // d2l §7.6 LeNet: conv1 6·(1·25)+6, conv2 16·(6·25)+16, fc1 400·120+120, fc2 120·84+84, fc3 84·10+10.
 const LENET5_PARAMS = 6 * 25 + 6 + (16 * 6 * 25 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10);
 // conv1 28·28·6·25, conv2 10·10·16·150, dense 400·120 + 120·84 + 84·10.
@@ -272,6 +312,31 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     macs: { gmacs3: 1.498, source: TV('googlenet', 'GoogLeNet_Weights.IMAGENET1K_V1') },
     outputShape: CLASSES(1000, 'torchvision GoogLeNet fc Linear(1024, num_classes)'),
     receptiveField: null,
+    classifier: 'fc',
+    sizeIndependentParams: true,
+  },
+  {
+    id: 'inception-v2',
+    input: [3, 224, 224],
+    classes: 1000,
+    trainableParams: {
+      value: inceptionV2Counts(1000).trainable,
+      source: 'derived from TF-slim inception_v2.py, with PyTorch-style BatchNorm (γ and β; TF-slim has β only) — no published total for this variant',
+    },
+    nonTrainableParams: { value: 2 * inceptionV2Counts(1000).bnChannels, source: 'derived from TF-slim inception_v2.py' },
+    // No published exact count: Araujo et al.'s 4.051 "FLOPs (Billion)" at Mixed_5c (224) is TF's profiler count
+    // (2 per multiply-add plus BatchNorm, bias and pooling operations); 2 × the MACs derived here, without the
+    // logits, is 4.036 G, 0.4% below it, as those extra operations would explain. torchvision has no Inception v2.
+    macs: { exact: inceptionV2Counts(1000).macs, source: 'derived from TF-slim inception_v2.py at 224×224' },
+    outputShape: CLASSES(1000, 'TF-slim inception_v2 logits (num_classes)'),
+    receptiveField: {
+      size: 699,
+      stride: 32,
+      padding: 349,
+      source: ARAUJO(
+        'inception_v2-no-separable-conv/Mixed_5c 699/32 at every resolution; padding 349 is its value at resolution 321, where TF SAME pads odd sizes symmetrically as we do at every size (at 224 TF pads only bottom/right: 318)',
+      ),
+    },
     classifier: 'fc',
     sizeIndependentParams: true,
   },
