@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFlatGraph, GRAPH_ISSUE, parseGraph } from '../../renderer/core/graph';
 import type { FlatGraph, FlatNode } from '../../renderer/core/ir';
+import { zoo } from '../../models/index';
 import { graph, node } from './graph-helpers';
 
 function flat(nodes: [id: string, kind: string, inputs: string[], attrs?: Record<string, unknown>][], output?: string): FlatGraph {
@@ -104,6 +105,13 @@ describe('parseGraph', () => {
       ['b', 'r', 'inputs[0]'],
       ['b', undefined, 'output'],
     ]);
+  });
+
+  it('accepts every zoo model written out as JSON (blocks included)', () => {
+    for (const model of zoo) {
+      const built = model.build();
+      expect(parseGraph(JSON.stringify(built)), model.id).toEqual({ graph: built, issues: [] });
+    }
   });
 
   it('reports an output that is not a node', () => {
