@@ -18,8 +18,8 @@
 // failed block expands to a pass-through Identity named after it (reading its first input), so the rest of the
 // graph stays connected and later stages report only their own problems.
 import type { BlockNode, FlatGraph, FlatNode, GraphIssue, GraphNode, LayerGraph, TrainSettings } from '../ir';
-import { quote, readParams } from './block';
-import { blockDefinition, BLOCK_TYPES, CUSTOM_BLOCK } from './index';
+import { quote } from './block';
+import { BLOCKS, BLOCK_TYPES, CUSTOM_BLOCK, expandParametric, isBlockType } from './index';
 
 interface Problem {
   field: string;
@@ -89,31 +89,28 @@ class Expander {
       problems.push(...custom.problems);
       body = custom.body;
       output = custom.output;
+    } else if (typeof type !== 'string' || !isBlockType(type)) {
+      problems.push({
+        field: 'block',
+        message: `${where} has block = ${quote(type)}, which is not a block type; use one of ${[...BLOCK_TYPES, CUSTOM_BLOCK].join(', ')}.`,
+      });
     } else {
-      const definition = typeof type === 'string' ? blockDefinition(type) : undefined;
-      if (!definition) {
+      const expected = BLOCKS[type].inputs;
+      if (Array.isArray(inputs) && inputCount !== expected) {
         problems.push({
-          field: 'block',
-          message: `${where} has block = ${quote(type)}, which is not a block type; use one of ${[...BLOCK_TYPES, CUSTOM_BLOCK].join(', ')}.`,
+          field: 'inputs',
+          message: `${where} (${type}) has ${inputCount} inputs (${quote(inputs)}); it takes exactly ${expected}.`,
         });
-      } else {
-        if (Array.isArray(inputs) && inputCount !== definition.inputs) {
-          problems.push({
-            field: 'inputs',
-            message: `${where} (${definition.type}) has ${inputCount} inputs (${quote(inputs)}); it takes exactly ${definition.inputs}.`,
-          });
-        }
-        const read = readParams(definition as Parameters<typeof readParams>[0], flatId, node.params);
-        for (const problem of read.problems) {
-          problems.push({ field: problem.param ? `params.${problem.param}` : 'params', message: problem.message });
-        }
-        if (read.problems.length === 0) {
-          const expansion = (definition.expand as (params: unknown) => { nodes: GraphNode[]; output: string })(read.params);
-          // A block file's own mistake would surface here; report it rather than produce a broken graph.
-          problems.push(...this.checkBody(expansion.nodes, expansion.output, where, definition.inputs));
-          body = expansion.nodes;
-          output = expansion.output;
-        }
+      }
+      const { problems: paramProblems, expansion } = expandParametric(type, flatId, node.params);
+      for (const problem of paramProblems) {
+        problems.push({ field: problem.param ? `params.${problem.param}` : 'params', message: problem.message });
+      }
+      if (expansion) {
+        // A block file's own mistake would surface here; report it rather than produce a broken graph.
+        problems.push(...this.checkBody(expansion.nodes, expansion.output, where, expected));
+        body = expansion.nodes;
+        output = expansion.output;
       }
     }
     if (problems.length) return { ok: false, problems };
@@ -318,4 +315,9 @@ export function expandGraph(graph: LayerGraph): { flat: FlatGraph; issues: Graph
   const flat: FlatGraph = { name, nodes: expander.nodes, output };
   if (graph.classes !== undefined) flat.classes = graph.classes;
   return { flat, issues: expander.issues };
+}
+
+/** The issues of one block on its own (type, params, repeat, body, nested blocks), e.g. for an inspector panel. */
+export function checkBlock(node: BlockNode): GraphIssue[] {
+  return expandGraph({ format: 'model-lab/graph', version: 1, name: node.id, nodes: [node] }).issues;
 }

@@ -2,7 +2,7 @@
 // or a definition whose params disagree with its type, fails to compile. 'Custom' (a user-made group with a
 // `body`) is not a parametric type and is handled by expand.ts.
 import type { BlockNode, BlockParamValue } from '../ir';
-import type { BlockDefinition } from './block';
+import { readParams, type BlockDefinition, type BlockExpansion, type BlockProblem } from './block';
 import { denseBlock, type DenseBlockParams } from './dense-block';
 import { inceptionV1Block, type InceptionV1Params } from './inception-v1';
 import { inceptionV2Block, type InceptionV2Params } from './inception-v2';
@@ -66,4 +66,19 @@ export function block<T extends BlockType>(
   if (options.repeat !== undefined) node.repeat = options.repeat;
   if (options.collapsed !== undefined) node.collapsed = options.collapsed;
   return node;
+}
+
+/**
+ * Reads a parametric block's untrusted params and expands it: every problem with the params, or the expansion.
+ * The one place where a block type chosen at run time meets its typed params.
+ */
+export function expandParametric<T extends BlockType>(
+  type: T,
+  blockId: string,
+  rawParams: unknown,
+): { problems: BlockProblem[]; expansion: BlockExpansion | null } {
+  const definition = BLOCKS[type];
+  const read = readParams(definition, blockId, rawParams);
+  if (read.problems.length > 0) return { problems: read.problems, expansion: null };
+  return { problems: [], expansion: definition.expand(read.params) };
 }

@@ -1,6 +1,6 @@
 // expandGraph: naming, repeat chaining, nesting, Custom bodies, reference rewriting, and every bad-block issue.
 import { describe, expect, it } from 'vitest';
-import { expandGraph } from '../../../renderer/core/blocks/expand';
+import { checkBlock, expandGraph } from '../../../renderer/core/blocks/expand';
 import { block } from '../../../renderer/core/blocks/index';
 import { add, conv, customBlock, dense, flatten, input, relu } from '../../../renderer/core/blocks/layers';
 import type { FlatNode, GraphIssue, GraphNode, LayerGraph } from '../../../renderer/core/ir';
@@ -254,5 +254,13 @@ describe('expandGraph issues', () => {
     expect(expandGraph(graph([{ id: 'r', kind: 'ReLU', attrs: {}, inputs: { a: 1 } } as never])).issues).toEqual([
       { nodeId: 'r', field: 'inputs', message: expect.stringContaining('{"a":1}') },
     ]);
+  });
+});
+
+describe('checkBlock', () => {
+  it("reports one block's problems, nested ones included, without needing the rest of the graph", () => {
+    expect(checkBlock(block('ResidualBasic', 'b', ['elsewhere'], { channels: 64 }))).toEqual([]);
+    const stage = customBlock('stage', ['elsewhere'], [block('VGG', '0', ['$in0'], { channels: 0 })], '0');
+    expect(checkBlock(stage)).toEqual([{ nodeId: 'stage', layer: 'stage.0', field: 'params.channels', message: expect.stringContaining('= 0') }]);
   });
 });
