@@ -3,7 +3,7 @@
 // every problem becomes a GraphIssue that names the node and field and quotes the bad value.
 import type { FlatGraph, FlatNode, GraphIssue, LayerGraph, LayerKind } from './ir';
 import { catalogue, isLayerKind, normaliseAttrs } from './layers/index';
-import { isRecord } from './layers/layer';
+import { isRecord, quote } from './layers/layer';
 
 /** The nodeId of issues about the graph as a whole rather than one node. */
 export const GRAPH_ISSUE = '';
@@ -11,18 +11,6 @@ export const GRAPH_ISSUE = '';
 const GRAPH_FIELDS = ['format', 'version', 'name', 'nodes', 'output', 'classes'];
 const LAYER_FIELDS = ['id', 'kind', 'attrs', 'inputs', 'train', 'position'];
 const BLOCK_FIELDS = ['id', 'kind', 'block', 'params', 'repeat', 'inputs', 'collapsed', 'body', 'output', 'train', 'position'];
-
-function quote(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 60 ? text.slice(0, 57) + '…' : text;
-}
-
-/** One line per issue, as the CLI prints them. */
-export function formatIssue(issue: GraphIssue): string {
-  return issue.message;
-}
 
 /** Where a flat layer's issue is shown: at its outermost block when it came from one. */
 export function issueAt(layer: Pick<FlatNode, 'id' | 'blockPath'>, field: string | undefined, message: string): GraphIssue {

@@ -13,11 +13,6 @@ export function formatSpatial(shape: Shape): string {
   return shape.slice(1).join('×');
 }
 
-/** Writes a pair as 3 when square, 3×5 otherwise. */
-export function formatPair(pair: readonly [number, number]): string {
-  return pair[0] === pair[1] ? String(pair[0]) : `${pair[0]}×${pair[1]}`;
-}
-
 export function elementCount(shape: Shape): number {
   let count = 1;
   for (const size of shape) count *= size;
@@ -26,11 +21,4 @@ export function elementCount(shape: Shape): number {
 
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((size, axis) => size === b[axis]);
-}
-
-/** How a tensor's rank is described to users, with the batch dimension counted as PyTorch does. */
-export function describeRank(shape: Shape): string {
-  if (shape.length === 3) return `a 4-D image tensor (N×${formatShape(shape)})`;
-  if (shape.length === 1) return `a 2-D feature tensor (N×${shape[0]})`;
-  return `a ${shape.length + 1}-D tensor (N×${formatShape(shape)})`;
 }

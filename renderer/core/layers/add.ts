@@ -1,6 +1,6 @@
 // Add: the element-wise sum of two or more tensors of identical shape (a residual connection).
-import { formatShape, sameShape } from '../shape';
-import { fail, noAttrs, NO_PARAMS, ok, outputValues, type LayerDefinition } from './layer';
+import { elementCount, formatShape, sameShape } from '../shape';
+import { fail, noAttrs, NO_PARAMS, ok, type LayerDefinition } from './layer';
 
 export type AddAttrs = Record<string, never>;
 
@@ -28,6 +28,6 @@ export const add: LayerDefinition<'Add', AddAttrs> = {
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: n − 1 additions per output value for n inputs.
-  allMacs: (site, output) => (site.inputs.length - 1) * outputValues(output),
+  allMacs: (site, output) => (site.inputs.length - 1) * elementCount(output),
   receptiveField: () => ({ kind: 'merge' }),
 };

@@ -1,8 +1,8 @@
 // AvgPool2d: the mean over each window, as torch.nn.AvgPool2d (stride defaults to the kernel).
+import { elementCount } from '../shape';
 import {
   NO_PARAMS,
   ONE_INPUT,
-  outputValues,
   poolOutputShape,
   poolReceptiveField,
   readPoolWindow,
@@ -33,6 +33,6 @@ export const avgPool2d: LayerDefinition<'AvgPool2d', AvgPool2dAttrs> = {
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: one addition per window element per output value (the final division is not counted).
-  allMacs: (site, output) => outputValues(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
+  allMacs: (site, output) => elementCount(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
   receptiveField: poolReceptiveField,
 };

@@ -1,6 +1,7 @@
 // BatchNorm: normalises each channel by batch statistics while training and by running statistics at inference,
 // then scales and shifts (torch.nn.BatchNorm2d on C×H×W, BatchNorm1d on features).
-import { fail, ok, ONE_INPUT, outputValues, type LayerDefinition } from './layer';
+import { elementCount } from '../shape';
+import { fail, ok, ONE_INPUT, type LayerDefinition } from './layer';
 
 export interface BatchNormAttrs {
   eps: number;
@@ -40,6 +41,6 @@ export const batchNorm: LayerDefinition<'BatchNorm', BatchNormAttrs> = {
   },
   macs: () => 0,
   // Count-every-layer rule: at inference BatchNorm folds into one multiply-add per value.
-  allMacs: (_site, output) => outputValues(output),
+  allMacs: (_site, output) => elementCount(output),
   receptiveField: () => ({ kind: 'pointwise' }),
 };

@@ -1,5 +1,6 @@
 // Flatten: C×H×W → C·H·W features (torch.nn.Flatten with start_dim 1); a feature vector passes unchanged.
-import { noAttrs, NO_PARAMS, ok, ONE_INPUT, outputValues, type LayerDefinition } from './layer';
+import { elementCount } from '../shape';
+import { noAttrs, NO_PARAMS, ok, ONE_INPUT, type LayerDefinition } from './layer';
 
 export type FlattenAttrs = Record<string, never>;
 
@@ -12,7 +13,7 @@ export const flatten: LayerDefinition<'Flatten', FlattenAttrs> = {
   },
   arity: ONE_INPUT,
   normalise: noAttrs,
-  outputShape: (site) => ok([outputValues(site.inputs[0]!.shape)]),
+  outputShape: (site) => ok([elementCount(site.inputs[0]!.shape)]),
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: a reshape computes nothing.

@@ -1,5 +1,6 @@
 // GlobalAvgPool: the mean of each channel over all positions, C×H×W → C×1×1 (ONNX GlobalAveragePool).
-import { fail, needsImage, noAttrs, NO_PARAMS, ok, ONE_INPUT, outputValues, type LayerDefinition } from './layer';
+import { elementCount } from '../shape';
+import { fail, needsImage, noAttrs, NO_PARAMS, ok, ONE_INPUT, type LayerDefinition } from './layer';
 
 export type GlobalAvgPoolAttrs = Record<string, never>;
 
@@ -20,6 +21,6 @@ export const globalAvgPool: LayerDefinition<'GlobalAvgPool', GlobalAvgPoolAttrs>
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: one addition per input value.
-  allMacs: (site) => outputValues(site.inputs[0]!.shape),
+  allMacs: (site) => elementCount(site.inputs[0]!.shape),
   receptiveField: () => ({ kind: 'global' }),
 };

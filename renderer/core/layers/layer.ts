@@ -2,7 +2,7 @@
 // parameter and MAC counts, receptive-field rule and palette metadata. Layer files import only this module and
 // ../shape; the catalogue (index.ts) gathers them into one typed map.
 import type { LayerAttrsByKind, LayerKind } from '../ir';
-import type { Shape } from '../shape';
+import { elementCount, type Shape } from '../shape';
 
 export type Pair2 = [number, number];
 
@@ -96,7 +96,8 @@ export interface LayerDefinition<K extends LayerKind, A> {
 export const NO_PARAMS: ParamCount = Object.freeze({ trainable: 0, nonTrainable: 0 });
 export const ONE_INPUT: Arity = Object.freeze({ min: 1, max: 1 });
 
-function quote(value: unknown): string {
+/** A value as it appears in messages: JSON, shortened when long. */
+export function quote(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
@@ -339,12 +340,6 @@ export function poolReceptiveField(site: LayerSite<PoolWindow>): ReceptiveFieldR
   return { kind: 'window', kernel, stride, padding, dilation };
 }
 
-/** Values in a shape (without batch). */
-export function outputValues(output: Shape): number {
-  let count = 1;
-  for (const size of output) count *= size;
-  return count;
-}
 
 /**
  * The rules shared by layers that act on each value on its own (activations, Dropout, Identity): the output
@@ -357,7 +352,7 @@ export function pointwiseRules<A>(opsPerValue: number) {
     outputShape: (site: LayerSite<A>): ShapeResult => ok(site.inputs[0]!.shape),
     params: (): ParamCount => NO_PARAMS,
     macs: (): number => 0,
-    allMacs: (_site: LayerSite<A>, output: Shape): number => opsPerValue * outputValues(output),
+    allMacs: (_site: LayerSite<A>, output: Shape): number => opsPerValue * elementCount(output),
     receptiveField: (): ReceptiveFieldRule => ({ kind: 'pointwise' }),
   };
 }

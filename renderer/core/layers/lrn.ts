@@ -1,6 +1,7 @@
 // LRN: local response normalisation across channels (AlexNet, 2012), as torch.nn.LocalResponseNorm:
 // b_c = a_c / (k + α/n · Σ_{c' in window of n channels} a_c'²)^β.
-import { fail, needsImage, NO_PARAMS, ok, ONE_INPUT, outputValues, type LayerDefinition } from './layer';
+import { elementCount } from '../shape';
+import { fail, needsImage, NO_PARAMS, ok, ONE_INPUT, type LayerDefinition } from './layer';
 
 export interface LRNAttrs {
   size: number;
@@ -34,7 +35,7 @@ export const lrn: LayerDefinition<'LRN', LRNAttrs> = {
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: per value, `size` multiply-adds for the windowed sum of squares and one for the scaling.
-  allMacs: (site, output) => (site.attrs.size + 1) * outputValues(output),
+  allMacs: (site, output) => (site.attrs.size + 1) * elementCount(output),
   // Across channels only: each position sees only itself spatially.
   receptiveField: () => ({ kind: 'pointwise' }),
 };

@@ -1,8 +1,8 @@
 // MaxPool2d: the maximum over each window, as torch.nn.MaxPool2d (stride defaults to the kernel).
+import { elementCount } from '../shape';
 import {
   NO_PARAMS,
   ONE_INPUT,
-  outputValues,
   poolOutputShape,
   poolReceptiveField,
   readPoolWindow,
@@ -29,6 +29,6 @@ export const maxPool2d: LayerDefinition<'MaxPool2d', MaxPool2dAttrs> = {
   params: () => NO_PARAMS,
   macs: () => 0,
   // Count-every-layer rule: one operation (a comparison) per window element per output value.
-  allMacs: (site, output) => outputValues(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
+  allMacs: (site, output) => elementCount(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
   receptiveField: poolReceptiveField,
 };
