@@ -180,7 +180,7 @@ export function analyse(graph: LayerGraph, options: AnalyseOptions = {}): Analys
   const outputLayer = inference.byId.get(expanded.flat.output);
   const firstInput = layers.find((layer) => layer.kind === 'Input');
   return {
-    name: graph.name,
+    name: typeof graph?.name === 'string' ? graph.name : '',
     issues,
     layers,
     input: firstInput?.outputShape ?? null,

@@ -126,8 +126,8 @@ function checkNode(node: Record<string, unknown>, nodeId: string, issues: GraphI
   for (const field of Object.keys(node)) {
     if (!allowed.includes(field)) issue(field, `Node '${nodeId}' has an unknown field '${field}'; a ${isBlock ? 'block' : 'layer'} node has ${allowed.join(', ')}.`);
   }
-  if (node.inputs !== undefined && !(Array.isArray(node.inputs) && node.inputs.every((source) => typeof source === 'string'))) {
-    issue('inputs', `Node '${nodeId}' has inputs ${quote(node.inputs)}; give a list of node ids.`);
+  if (!(Array.isArray(node.inputs) && node.inputs.every((source) => typeof source === 'string'))) {
+    issue('inputs', `Node '${nodeId}' has inputs ${quote(node.inputs)}; give a list of node ids, [] for none.`);
   }
   if (node.train !== undefined) {
     const train = node.train;
@@ -210,12 +210,12 @@ export function checkFlatGraph(flat: FlatGraph): FlatStructure {
   }
   for (const node of flat.nodes) {
     const kind: LayerKind = node.kind;
-    const definition = catalogue[kind];
-    if (!definition) {
+    if (!isLayerKind(kind)) {
       issues.push(issueAt(node, 'kind', `Layer '${node.id}' has kind ${quote(kind)}, which Model Lab does not know; use one of ${Object.keys(catalogue).join(', ')}.`));
       broken.add(node.id);
       continue;
     }
+    const definition = catalogue[kind];
     const inputs = node.inputs;
     inputs.forEach((source, index) => {
       if (!byId.has(source)) {

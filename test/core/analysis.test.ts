@@ -119,6 +119,9 @@ describe('analyse', () => {
       { format: 'model-lab/graph', version: 1, name: 'j', nodes: [{ id: 'x', kind: 'Warp', attrs: {}, inputs: [] }] },
       { format: 'model-lab/graph', version: 1, name: 'j', nodes: [{ id: 'x', kind: 'Input', attrs: 'big', inputs: [] }] },
       { format: 'model-lab/graph', version: 1, name: 'j', nodes: [] },
+      { format: 'model-lab/graph', version: 1, name: 'j', nodes: [{ id: 'x', kind: 'Input', inputs: [7] }] },
+      { format: 'model-lab/graph', version: 1, name: 'j', nodes: [{ id: 'x', kind: 'Input', attrs: { channels: 1, height: 4, width: 4 }, inputs: [] }], output: 42 },
+      null,
     ];
     for (const value of junk) {
       const analysis = analyse(value as never);

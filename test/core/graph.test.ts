@@ -83,12 +83,14 @@ describe('parseGraph', () => {
         { ...node('a', 'ReLU', {}, ['x']), train: { lrMultiplier: -1 } } as never,
         { ...node('b', 'ReLU', {}, ['a']), position: { x: 'left' } } as never,
         { id: 'c', kind: 'ReLU', attrs: {}, inputs: 'b' } as never,
+        { id: 'd', kind: 'ReLU', attrs: {} } as never,
       ]),
     );
     expect(parsed.issues.map((issue) => [issue.nodeId, issue.field])).toEqual([
       ['a', 'train'],
       ['b', 'position'],
       ['c', 'inputs'],
+      ['d', 'inputs'],
     ]);
   });
 
@@ -170,6 +172,12 @@ describe('checkFlatGraph', () => {
     expect(byNode.lonely).toContain("ReLU 'lonely' has no input connected");
     expect(byNode.sum).toContain("Add 'sum' has 1 input ('y') but needs at least 2");
     expect(byNode.fc).toContain("Dense 'fc' has 2 inputs ('y', 'x') but takes exactly 1");
+  });
+
+  it('does not mistake inherited object properties for layer kinds', () => {
+    const checked = checkFlatGraph(flat([['x', 'Input', [], input], ['odd', 'toString', ['x']]]));
+    expect(checked.issues).toEqual([expect.objectContaining({ nodeId: 'odd', field: 'kind' })]);
+    expect(checked.issues[0]!.message).toContain('"toString", which Model Lab does not know');
   });
 
   it('reports inputs naming unknown layers, duplicate ids and a missing output', () => {
