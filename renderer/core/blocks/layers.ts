@@ -7,7 +7,9 @@ export function layer<K extends LayerKind>(kind: K, id: string, inputs: string[]
 }
 
 function defined<T extends object>(attrs: T): T {
-  return Object.fromEntries(Object.entries(attrs).filter(([, value]) => value !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  for (const key in attrs) if (attrs[key] !== undefined) kept[key] = attrs[key];
+  return kept as T;
 }
 
 export function input(id: string, channels: number, height: number, width: number): LayerNodeOf<'Input'> {
