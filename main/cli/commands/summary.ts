@@ -9,6 +9,14 @@ import { intOption, shapeOption, UsageError, type Command } from '../command';
 
 type Input3 = [number, number, number];
 
+/** A model or graph file that cannot be summarised; the message says why and what to do. */
+export class SummaryError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message);
+    this.name = 'SummaryError';
+  }
+}
+
 interface LoadedModel {
   /** The zoo id, or the graph's name for a file. */
   model: string;
@@ -40,10 +48,10 @@ async function loadGraphFile(path: string, input: Input3 | undefined, classes: n
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : ((error as Error).message ?? String(error));
-    throw new AppError('not-found', `Cannot read the graph file '${path}': ${reason}.`);
+    throw new SummaryError('not-found', `Cannot read the graph file '${path}': ${reason}.`);
   }
   const parsed = parseGraph(text);
-  if (!parsed.graph) throw new AppError('invalid-graph', describeIssues(`'${path}' is not a valid Model Lab graph`, parsed.issues.map((issue) => issue.message)));
+  if (!parsed.graph) throw new SummaryError('invalid-graph', describeIssues(`'${path}' is not a valid Model Lab graph`, parsed.issues.map((issue) => issue.message)));
   let graph = parsed.graph;
   if (input) graph = withInput(graph, input, path);
   if (classes !== undefined) graph = withClasses(graph, classes, path);
@@ -54,7 +62,7 @@ async function loadGraphFile(path: string, input: Input3 | undefined, classes: n
 function withInput(graph: LayerGraph, [channels, height, width]: Input3, path: string): LayerGraph {
   const inputs = graph.nodes.filter((node) => node.kind === 'Input');
   if (inputs.length !== 1) {
-    throw new AppError(
+    throw new SummaryError(
       'invalid-option',
       `--input needs a graph with exactly one Input layer at its top level, but '${path}' has ${inputs.length}; edit the graph instead.`,
     );
@@ -75,7 +83,7 @@ function withClasses(graph: LayerGraph, classes: number, path: string): LayerGra
     current = byId.get(current.inputs[0]!);
   }
   if (!current || current.kind !== 'Dense') {
-    throw new AppError(
+    throw new SummaryError(
       'invalid-option',
       `--classes needs a graph that ends in a Dense layer (followed only by activations or Dropout), and '${path}' does not; edit the graph instead.`,
     );
@@ -178,6 +186,7 @@ function textReport(loaded: LoadedModel, analysis: Analysis): string {
         `training ${bytes(memory.training)} with ${memory.optimizer} (activations ${bytes(memory.trainingActivations)}, gradients ${bytes(memory.gradients)}, optimiser state ${bytes(memory.optimizerState)})`,
     );
   }
+  lines.push('Receptive fields in input pixels: size (smallest–largest over branches), s effective stride, p effective padding.');
   return lines.join('\n') + '\n';
 }
 
@@ -256,7 +265,7 @@ Options:
       looksLikeFile(target) || (await isFile(target)) ? await loadGraphFile(target, input, classes) : await loadZooModel(target, input, classes);
     const analysis = analyse(loaded.graph, { batch });
     if (analysis.issues.length > 0) {
-      throw new AppError('invalid-graph', describeIssues(`'${loaded.model}' cannot be analysed`, analysis.issues.map((issue) => issue.message)));
+      throw new SummaryError('invalid-graph', describeIssues(`'${loaded.model}' cannot be analysed`, analysis.issues.map((issue) => issue.message)));
     }
     context.stdout(args.values.json ? JSON.stringify(jsonReport(loaded, analysis)) + '\n' : textReport(loaded, analysis));
   },
