@@ -2,6 +2,13 @@
 import type { GraphNode } from '../renderer/core/ir';
 import type { ZooModel } from './index';
 
+/** Zoo blocks open collapsed, so a model first reads like its paper's table (stages, modules), not 400 layers. */
+function collapseBlocks(nodes: GraphNode[]): GraphNode[] {
+  return nodes.map((node) =>
+    node.kind === 'Block' ? { ...node, collapsed: node.collapsed ?? true, ...(node.body ? { body: collapseBlocks(node.body) } : {}) } : node,
+  );
+}
+
 /** A zoo model from a builder that receives the build options with the model's defaults filled in. */
 export function zooEntry(
   entry: Omit<ZooModel, 'build'>,
@@ -12,7 +19,7 @@ export function zooEntry(
     build(options = {}) {
       const input = options.input ?? entry.defaultInput;
       const classes = options.classes ?? entry.defaultClasses;
-      return { format: 'model-lab/graph', version: 1, name: entry.id, nodes: build([...input], classes) };
+      return { format: 'model-lab/graph', version: 1, name: entry.id, nodes: collapseBlocks(build([...input], classes)) };
     },
   };
 }

@@ -44,6 +44,14 @@ describe('the zoo', () => {
     expect(zooModel('resnet51')).toBeUndefined();
   });
 
+  it('uses blocks where the architecture has them, shown collapsed', () => {
+    for (const id of ['vgg16', 'nin', 'googlenet', 'inception-v2', 'inception-v3', 'resnet18', 'resnet50', 'densenet121']) {
+      const blocks = zooModel(id)!.build().nodes.filter((node) => node.kind === 'Block');
+      expect(blocks.length, id).toBeGreaterThan(0);
+      for (const node of blocks) expect(node, `${id} ${node.id}`).toMatchObject({ collapsed: true });
+    }
+  });
+
   it('builds graphs named after the model in the LayerGraph format', () => {
     for (const model of zoo) {
       const graph = model.build();
