@@ -113,6 +113,12 @@ describe('analyse', () => {
     ]);
   });
 
+  it('reports a problem found by both block expansion and the flat-graph checks once', () => {
+    const nodes: GraphNode[] = [node('x', 'Input', { channels: 1, height: 8, width: 8 }), node('a', 'ReLU', {}, ['x']), node('a', 'Sigmoid', {}, ['x'])];
+    const analysis = analyse(graph(nodes, { output: 'nowhere' }));
+    expect(analysis.issues.map((issue) => issue.field).sort()).toEqual(['id', 'output']);
+  });
+
   it('never throws on junk typed as a graph', () => {
     const junk = [
       { format: 'model-lab/graph', version: 1, name: 'j', nodes: [null, 3, { id: 'x' }] },
