@@ -151,6 +151,23 @@ export function decodeModel(bytes: Uint8Array): Model {
   return model;
 }
 
+/** Decodes a serialized TensorProto (the .pb files of ONNX test data). */
+export function decodeTensorProto(bytes: Uint8Array, where = 'a TensorProto file'): Tensor {
+  let proto: onnxProtoModule.onnx.TensorProto;
+  try {
+    proto = pb.TensorProto.decode(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new OnnxError('onnx-decode', `not an ONNX tensor: the protobuf data is unreadable (${reason}). ${describeBytes(bytes)}`);
+  }
+  return decodeTensor(proto, where);
+}
+
+/** Encodes one tensor as a TensorProto. */
+export function encodeTensorProto(tensor: Tensor): Uint8Array {
+  return pb.TensorProto.encode(encodeTensor(tensor)).finish();
+}
+
 function describeBytes(bytes: Uint8Array): string {
   const head = bytes.subarray(0, 16);
   const hex = Array.from(head, (b) => b.toString(16).padStart(2, '0')).join(' ');

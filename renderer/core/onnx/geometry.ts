@@ -130,10 +130,8 @@ export function convTransposeGeometry(
     const spatial = outputShape.length === rank ? outputShape : outputShape.slice(-rank);
     pads = Array<number>(2 * rank).fill(0);
     for (let i = 0; i < rank; i++) {
+      // A negative total (output_shape beyond the full size) extends the end with zeros, like output_padding.
       const total = full(i) - spatial[i]!;
-      if (total < 0) {
-        throw new OnnxError('onnx-invalid', `${describeNode(node)}: output_shape [${outputShape.join(', ')}] is larger than the convolution can produce.`);
-      }
       const half = Math.floor(total / 2);
       pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
       pads[i + rank] = total - pads[i]!;

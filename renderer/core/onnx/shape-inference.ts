@@ -319,8 +319,9 @@ function inferNode(
     case 'Split': {
       const axis = axisIn(attrs.int('axis', 0), shape.length, fail);
       const d = shape[axis];
+      const sizesGiven = opset >= 13 ? Boolean(node.inputs[1]) : attrs.has('split');
       let sizes: number[] | undefined = opset >= 13 ? (node.inputs[1] ? value(1) : undefined) : attrs.ints('split');
-      if (!sizes && typeof d === 'number') {
+      if (!sizesGiven && typeof d === 'number') {
         const parts = attrs.int('num_outputs') ?? node.outputs.length;
         const chunk = Math.ceil(d / parts);
         sizes = Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(chunk, d - i * chunk)));
