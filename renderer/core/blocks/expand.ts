@@ -18,6 +18,7 @@
 // failed block expands to a pass-through Identity named after it (reading its first input), so the rest of the
 // graph stays connected and later stages report only their own problems.
 import type { BlockNode, FlatGraph, FlatNode, GraphIssue, GraphNode, LayerGraph, TrainSettings } from '../ir';
+import { GRAPH_ISSUE } from '../graph';
 import { quote } from './block';
 import { BLOCKS, BLOCK_TYPES, CUSTOM_BLOCK, expandParametric, isBlockType } from './index';
 
@@ -279,7 +280,7 @@ export function expandGraph(graph: LayerGraph): { flat: FlatGraph; issues: Graph
   const name = typeof graph?.name === 'string' ? graph.name : '';
   const nodes: unknown = graph?.nodes;
   if (!Array.isArray(nodes)) {
-    expander.issues.push({ nodeId: '', field: 'nodes', message: `The graph has nodes = ${quote(nodes)}; nodes must be a list of layers and blocks.` });
+    expander.issues.push({ nodeId: GRAPH_ISSUE, field: 'nodes', message: `The graph has nodes = ${quote(nodes)}; nodes must be a list of layers and blocks.` });
     return { flat: { name, nodes: [], output: '' }, issues: expander.issues };
   }
   const valid: GraphNode[] = [];
@@ -287,24 +288,31 @@ export function expandGraph(graph: LayerGraph): { flat: FlatGraph; issues: Graph
     if (isRecord(node) && typeof node.id === 'string' && node.id !== '' && typeof node.kind === 'string') {
       valid.push(node as unknown as GraphNode);
     } else {
-      const id = isRecord(node) && typeof node.id === 'string' ? node.id : `#${index}`;
-      const field = isRecord(node) && typeof node.id === 'string' && node.id !== '' ? 'kind' : 'id';
-      expander.issues.push({
-        nodeId: id,
-        field,
-        message: `Node ${index} of the graph (${quote(node)}) has no ${field === 'id' ? 'id' : 'kind'}; every node needs a non-empty string id and a kind.`,
-      });
+      const hasId = isRecord(node) && typeof node.id === 'string' && node.id !== '';
+      expander.issues.push(
+        hasId
+          ? { nodeId: node.id as string, field: 'kind', message: `Node '${node.id as string}' has kind = ${quote(node.kind)}; give its layer kind, or 'Block'.` }
+          : {
+              nodeId: GRAPH_ISSUE,
+              field: `nodes[${index}]`,
+              message: `Node ${index + 1} of the graph is ${quote(node)}; every node needs a non-empty string id and a kind.`,
+            },
+      );
     }
   });
   const outputs = expander.expandScope(valid, new Map(), '', [], null, undefined);
   let output = '';
   if (graph.output !== undefined) {
-    if (typeof graph.output === 'string' && outputs.has(graph.output)) {
-      output = outputs.get(graph.output)!;
+    // The output may name a top-level node (a block meaning its output layer) or, like any input, a flat layer id.
+    const named = typeof graph.output === 'string' ? graph.output : undefined;
+    if (named !== undefined && outputs.has(named)) {
+      output = outputs.get(named)!;
+    } else if (named !== undefined && expander.nodes.some((node) => node.id === named)) {
+      output = named;
     } else {
-      output = typeof graph.output === 'string' ? graph.output : '';
+      output = named ?? '';
       expander.issues.push({
-        nodeId: output,
+        nodeId: GRAPH_ISSUE,
         field: 'output',
         message: `The graph's output is ${quote(graph.output)}, which is not a node of the graph; set output to a node id or leave it out to use the last node.`,
       });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkBlock, expandGraph } from '../../../renderer/core/blocks/expand';
 import { block } from '../../../renderer/core/blocks/index';
 import { add, conv, customBlock, dense, flatten, input, relu } from '../../../renderer/core/blocks/layers';
+import { GRAPH_ISSUE } from '../../../renderer/core/graph';
 import type { FlatNode, GraphIssue, GraphNode, LayerGraph } from '../../../renderer/core/ir';
 
 function graph(nodes: GraphNode[], extra: Partial<LayerGraph> = {}): LayerGraph {
@@ -234,9 +235,15 @@ describe('expandGraph issues', () => {
     expect(issues).toEqual([{ nodeId: 'a.pool', field: 'id', message: expect.stringContaining("'a.pool'") }]);
   });
 
-  it("reports a graph output that is not a node", () => {
+  it('reports a graph output that is not a node, as an issue of the whole graph', () => {
     const { issues } = expand([input('x', 3, 8, 8)], { output: 'y' });
-    expect(issues).toEqual([{ nodeId: 'y', field: 'output', message: expect.stringContaining('"y"') }]);
+    expect(issues).toEqual([{ nodeId: GRAPH_ISSUE, field: 'output', message: expect.stringContaining('"y"') }]);
+  });
+
+  it('accepts a graph output naming a layer inside a block by its flat id', () => {
+    const { flat, issues } = expand([input('x', 3, 8, 8), block('VGG', 'b', ['x'], { convs: 2 })], { output: 'b.relu1' });
+    expect(issues).toEqual([]);
+    expect(flat.output).toBe('b.relu1');
   });
 
   it('never throws on malformed graphs', () => {
@@ -262,5 +269,15 @@ describe('checkBlock', () => {
     expect(checkBlock(block('ResidualBasic', 'b', ['elsewhere'], { channels: 64 }))).toEqual([]);
     const stage = customBlock('stage', ['elsewhere'], [block('VGG', '0', ['$in0'], { channels: 0 })], '0');
     expect(checkBlock(stage)).toEqual([{ nodeId: 'stage', layer: 'stage.0', field: 'params.channels', message: expect.stringContaining('= 0') }]);
+  });
+});
+
+describe('expandGraph on nodes it cannot read', () => {
+  it('reports a node without an id at the graph, naming its position, and one without a kind at the node', () => {
+    const { issues } = expandGraph({ ...graph([]), nodes: [input('x', 3, 8, 8), { kind: 'ReLU' } as never, { id: 'r', inputs: ['x'] } as never] });
+    expect(issues).toEqual([
+      { nodeId: GRAPH_ISSUE, field: 'nodes[1]', message: expect.stringContaining('Node 2') },
+      { nodeId: 'r', field: 'kind', message: expect.stringContaining('kind = nothing') },
+    ]);
   });
 });
