@@ -56,7 +56,7 @@ describe('model-lab data', () => {
     const result = await cli('data', 'import', join(work.path, 'imgs'), '--name', 'small', '--format', 'folder', '--size', '8x12', '--channels', '1', '--val', '0', '--test', '0');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/12 train, 0 val, 0 test samples of 1×8×12/);
-    expect(result.stdout).toMatch(/resized to cover 8×12 and centre-cropped, as asked; stored grey as asked/);
+    expect(result.stdout).toMatch(/Images resized to cover 8×12 and centre-cropped, stored grey, as asked\./);
   });
 
   it('installs the bundled sample', async () => {

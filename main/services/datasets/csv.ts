@@ -31,6 +31,7 @@ interface ParsedCsv {
 }
 
 const isInteger = (s: string) => /^\d+$/.test(s);
+const utf8 = new TextDecoder();
 
 function shapeFor(pixels: number, file: string): [number, number, number] {
   const grey = Math.round(Math.sqrt(pixels));
@@ -65,7 +66,7 @@ function parsePixelRows(bytes: Uint8Array, lineStarts: number[], labelColumn: nu
         else if (ch !== 32 && ch !== 34 /* quotes around the label */) digits = -Infinity;
         pos++;
       }
-      const raw = () => new TextDecoder().decode(bytes.subarray(start, pos)).trim();
+      const raw = () => utf8.decode(bytes.subarray(start, pos)).trim();
       if (column === labelColumn) labels[r] = raw().replace(/^"|"$/g, '');
       else {
         if (!(digits > 0) || value > 255) {
@@ -99,9 +100,9 @@ async function parseCsvFile(file: string): Promise<ParsedCsv> {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) lineStarts.push(i + 1);
   if (lineStarts[lineStarts.length - 1] !== bytes.length) lineStarts.push(bytes.length);
   // Drop blank lines at the end.
-  while (lineStarts.length > 1 && new TextDecoder().decode(bytes.subarray(lineStarts[lineStarts.length - 2]!, lineStarts[lineStarts.length - 1]!)).trim() === '') lineStarts.pop();
+  while (lineStarts.length > 1 && utf8.decode(bytes.subarray(lineStarts[lineStarts.length - 2]!, lineStarts[lineStarts.length - 1]!)).trim() === '') lineStarts.pop();
   if (lineStarts.length < 2) throw new DatasetError('dataset-source', `'${file}' is empty.`);
-  const lineText = (r: number) => new TextDecoder().decode(bytes.subarray(lineStarts[r]!, lineStarts[r + 1]!)).replace(/\r?\n$/, '');
+  const lineText = (r: number) => utf8.decode(bytes.subarray(lineStarts[r]!, lineStarts[r + 1]!)).replace(/\r?\n$/, '');
   const first = splitCsvLine(lineText(0));
   const secondRow = lineStarts.length > 2 ? splitCsvLine(lineText(1)) : first;
   const hasHeader = first.some((f, i) => !isInteger(f) && isInteger(secondRow[i] ?? '')) || first.some((f) => /^(label|class|path|file|filename|image)$/i.test(f));
@@ -120,7 +121,7 @@ async function parseCsvFile(file: string): Promise<ParsedCsv> {
     const paths: string[] = [];
     const labels: string[] = [];
     for (let r = 0; r < dataStarts.length - 1; r++) {
-      const fields = splitCsvLine(new TextDecoder().decode(bytes.subarray(dataStarts[r]!, dataStarts[r + 1]!)).replace(/\r?\n$/, ''));
+      const fields = splitCsvLine(utf8.decode(bytes.subarray(dataStarts[r]!, dataStarts[r + 1]!)).replace(/\r?\n$/, ''));
       const path = fields[imageColumn];
       const label = fields[labelAt];
       if (!path || label === undefined || label === '') {

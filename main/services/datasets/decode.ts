@@ -8,8 +8,10 @@ import type { SampleSet } from './source';
 /** Parallel decodes: about two per core keeps libvips busy while Node reads the next files. */
 export const defaultConcurrency = (): number => Math.max(2, 2 * availableParallelism());
 
-// Each image is small; parallelism comes from decoding many images at once, not threads within one.
+// Each image is small; parallelism comes from decoding many images at once, not threads within one. Each file is
+// read once, so libvips's operation cache would only hold memory and file handles.
 sharp.concurrency(1);
+sharp.cache(false);
 
 export interface Target {
   shape: [number, number, number];
@@ -33,27 +35,31 @@ async function looksGrey(path: string): Promise<boolean> {
   return true;
 }
 
-/**
- * Reads the headers of up to `limit` images spread over the set (cheap), and whether each is grey: by its
- * channel count, or for 3-channel files (WebP is always RGB) by looking at a 16-pixel copy.
- */
-async function sampleSizes(paths: string[], limit = 256): Promise<{ width: number; height: number; channels: number }[]> {
+/** Reads the headers (cheap) of up to `limit` images spread over the set. */
+async function sampleSizes(paths: string[], limit = 256): Promise<{ path: string; width: number; height: number; channels: number }[]> {
   const step = Math.max(1, Math.floor(paths.length / limit));
   const picks: string[] = [];
   for (let i = 0; i < paths.length && picks.length < limit; i += step) picks.push(paths[i]!);
   const found = await Promise.all(
-    picks.map(async (path) => {
-      try {
-        const m = await sharp(path).metadata();
-        if (!m.width || !m.height) return undefined;
-        const channels = (m.channels ?? 3) >= 3 && !(await looksGrey(path)) ? 3 : 1;
-        return { width: m.width, height: m.height, channels };
-      } catch {
-        return undefined; // Unreadable files are reported when the import decodes them.
-      }
-    }),
+    picks.map((path) =>
+      sharp(path)
+        .metadata()
+        .then((m) => (m.width && m.height ? { path, width: m.width, height: m.height, channels: m.channels ?? 3 } : undefined))
+        // Unreadable files are reported when the import decodes them.
+        .catch(() => undefined),
+    ),
   );
   return found.filter((f) => f !== undefined);
+}
+
+/**
+ * Whether the images are colour: a 1- or 2-channel file is grey; 3-channel files (WebP is always RGB, and many
+ * grey JPEGs are saved as RGB) are looked at, up to 32 of them, stopping at the first colour one.
+ */
+async function anyColour(sizes: { path: string; channels: number }[]): Promise<boolean> {
+  const rgb = sizes.filter((s) => s.channels >= 3).slice(0, 32);
+  for (const { path } of rgb) if (!(await looksGrey(path).catch(() => true))) return true;
+  return false;
 }
 
 /** Decides the stored shape and says why in one sentence. */
@@ -77,6 +83,17 @@ export async function chooseTarget(sets: SampleSet[], request: TargetRequest): P
     };
   }
   const paths = sets.flatMap((s) => (s.kind === 'files' ? s.paths : []));
+  if (request.size && request.channels) {
+    const [height, width] = request.size;
+    return {
+      shape: [request.channels, height, width],
+      preprocessing: {
+        resize: 'cover-centre-crop',
+        channels: request.channels,
+        description: `Images resized to cover ${height}×${width} and centre-cropped, stored ${request.channels === 1 ? 'grey' : 'colour'}, as asked.`,
+      },
+    };
+  }
   const sizes = await sampleSizes(paths);
   if (sizes.length === 0) {
     throw new DatasetError('dataset-source', `None of the sampled images could be read (e.g. '${paths[0]}'); check that the files are PNG, JPEG or WebP.`);
@@ -86,9 +103,9 @@ export async function chooseTarget(sets: SampleSet[], request: TargetRequest): P
   const [common] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
   const [commonH, commonW] = common.split('x').map(Number) as [number, number];
   const uniform = tally.size === 1;
-  const anyColour = sizes.some((s) => s.channels >= 3);
-  const channels = request.channels ?? (anyColour ? 3 : 1);
-  const channelWhy = request.channels ? `${channels === 1 ? 'grey' : 'colour'} as asked` : anyColour ? 'colour (the images are colour)' : 'grey (all sampled images are grey)';
+  const colour = request.channels === undefined ? await anyColour(sizes) : request.channels === 3;
+  const channels = request.channels ?? (colour ? 3 : 1);
+  const channelWhy = request.channels ? `${channels === 1 ? 'grey' : 'colour'} as asked` : colour ? 'colour (the images are colour)' : 'grey (all sampled images are grey)';
   let size: [number, number];
   let sizeWhy: string;
   if (request.size) {
