@@ -70,9 +70,15 @@ export interface ZooExpectation {
   classifier: string;
   /** Whether the head pools to a fixed size (adaptive/global pooling), so parameters do not depend on input size. */
   sizeIndependentParams: boolean;
+  /**
+   * The smallest square input the network accepts (torchvision's `min_size` meta), where published; below it some
+   * window no longer fits. `knownDiscrepancy` says why our analysis disagrees, where it does.
+   */
+  minSize: (Figure<number> & { knownDiscrepancy?: string }) | null;
 }
 
 const TV = (file: string, name: string) => `torchvision/models/${file}.py ${name} weights meta (num_params / _ops)`;
+const TV_MIN = (file: string, name: string, size: number) => `torchvision/models/${file}.py ${name} meta min_size (${size}, ${size})`;
 const ARAUJO = (endPoint: string) => `Araujo et al., Distill 2019 (google-research/receptive_field table): ${endPoint}`;
 const NO_BN: Figure<number> = { value: 0, source: 'no BatchNorm layers' };
 const CLASSES = (classes: number, source: string): Figure<number[]> => ({ value: [classes], source });
@@ -148,6 +154,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'fc3',
     sizeIndependentParams: false,
+    minSize: null,
   },
   {
     id: 'lenet5-relu',
@@ -160,6 +167,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'fc3',
     sizeIndependentParams: false,
+    minSize: null,
   },
   {
     id: 'alexnet',
@@ -177,6 +185,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 195, stride: 32, padding: null, source: ARAUJO('alexnet_v2/pool5 size and stride only') },
     classifier: 'fc8',
     sizeIndependentParams: true,
+    minSize: { value: 63, source: TV_MIN('alexnet', 'AlexNet_Weights', 63) },
   },
   {
     id: 'alexnet-paper',
@@ -202,6 +211,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 195, stride: 32, padding: 64, source: ARAUJO('alexnet_v2/pool5 195/32/64') },
     classifier: 'fc8',
     sizeIndependentParams: false,
+    minSize: null,
   },
   {
     id: 'alexnet-d2l',
@@ -225,6 +235,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 195, stride: 32, padding: null, source: ARAUJO('alexnet_v2/pool5 size and stride only') },
     classifier: 'fc8',
     sizeIndependentParams: false,
+    minSize: null,
   },
   {
     id: 'vgg11',
@@ -237,6 +248,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 150, stride: 32, padding: 59, source: ARAUJO('vgg_a/pool5 150/32/59') },
     classifier: 'fc8',
     sizeIndependentParams: true,
+    minSize: { value: 32, source: TV_MIN('vgg', 'VGG11_Weights', 32) },
   },
   {
     id: 'vgg16',
@@ -249,6 +261,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 212, stride: 32, padding: 90, source: ARAUJO('vgg_16/pool5 212/32/90') },
     classifier: 'fc8',
     sizeIndependentParams: true,
+    minSize: { value: 32, source: TV_MIN('vgg', 'VGG16_Weights', 32) },
   },
   {
     id: 'vgg11-bn',
@@ -262,6 +275,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 150, stride: 32, padding: 59, source: ARAUJO('vgg_a/pool5 150/32/59 (BatchNorm is pointwise)') },
     classifier: 'fc8',
     sizeIndependentParams: true,
+    minSize: { value: 32, source: TV_MIN('vgg', 'VGG11_BN_Weights', 32) },
   },
   {
     id: 'vgg16-bn',
@@ -274,6 +288,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 212, stride: 32, padding: 90, source: ARAUJO('vgg_16/pool5 212/32/90 (BatchNorm is pointwise)') },
     classifier: 'fc8',
     sizeIndependentParams: true,
+    minSize: { value: 32, source: TV_MIN('vgg', 'VGG16_BN_Weights', 32) },
   },
   {
     id: 'nin',
@@ -298,6 +313,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'nin4.',
     sizeIndependentParams: true,
+    minSize: null,
   },
   {
     id: 'googlenet',
@@ -314,6 +330,12 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'fc',
     sizeIndependentParams: true,
+    minSize: {
+      value: 15,
+      source: TV_MIN('googlenet', 'GoogLeNet_Weights', 15),
+      knownDiscrepancy:
+        "At 15×15, maxpool3 (3×3/2, ceil mode) sees a 2×2 input. PyTorch's pooling_output_shape allows a ceil-mode window that starts inside the input and overhangs it (output 1×1); renderer/core/layers' windowOutputSize rejects any window longer than the padded input, so our analysis needs 31×31 (reported to the layer-catalogue owner).",
+    },
   },
   {
     id: 'inception-v2',
@@ -339,6 +361,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     },
     classifier: 'fc',
     sizeIndependentParams: true,
+    minSize: null,
   },
   {
     id: 'inception-v3',
@@ -359,6 +382,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: { size: 1311, stride: 32, padding: 618, source: ARAUJO('inception_v3/Mixed_7c 1311/32/618') },
     classifier: 'fc',
     sizeIndependentParams: true,
+    minSize: { value: 75, source: TV_MIN('inception', 'Inception_V3_Weights', 75) },
   },
   {
     id: 'resnet18',
@@ -372,6 +396,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'fc',
     sizeIndependentParams: true,
+    minSize: { value: 1, source: TV_MIN('resnet', 'ResNet18_Weights', 1) },
   },
   {
     id: 'resnet50',
@@ -388,6 +413,7 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'fc',
     sizeIndependentParams: true,
+    minSize: { value: 1, source: TV_MIN('resnet', 'ResNet50_Weights', 1) },
   },
   {
     id: 'densenet121',
@@ -408,5 +434,6 @@ export const ZOO_EXPECTATIONS: readonly ZooExpectation[] = [
     receptiveField: null,
     classifier: 'classifier',
     sizeIndependentParams: true,
+    minSize: { value: 29, source: TV_MIN('densenet', 'DenseNet121_Weights', 29) },
   },
 ];

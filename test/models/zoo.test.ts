@@ -97,6 +97,22 @@ describe.each(ZOO_EXPECTATIONS)('$id', (row) => {
     });
   }
 
+  if (row.minSize) {
+    const { value: minSize, knownDiscrepancy } = row.minSize;
+    const atMinimum = () => {
+      const channels = row.input[0];
+      expect(analysed(model, { input: [channels, minSize, minSize] }).issues).toEqual([]);
+      if (minSize > 1) {
+        const below = analysed(model, { input: [channels, minSize - 1, minSize - 1] });
+        expect(below.issues.length).toBeGreaterThan(0);
+        expect(below.issues[0]!.field).toBe('kernel');
+      }
+    };
+    // A known disagreement is kept as an expected failure, so the test flags the day it is fixed.
+    if (knownDiscrepancy) it.fails(`accepts torchvision's min_size ${minSize}×${minSize} (known discrepancy: ${knownDiscrepancy})`, atMinimum);
+    else it(`accepts torchvision's min_size ${minSize}×${minSize} and reports a window that does not fit below it`, atMinimum);
+  }
+
   it('changes only the classifier when the class count changes', () => {
     const classes = row.classes + 7;
     const base = paramsByLayer(analysed(model));
