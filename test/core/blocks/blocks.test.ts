@@ -32,6 +32,8 @@ describe('the block catalogue', () => {
     const read = readParams(definition as never, 'b', {});
     expect(read.problems).toEqual([]);
     expect(read.params).toEqual(defaultParams(definition as never));
+    // The defaults must satisfy their own specs when written out explicitly, as a saved graph does.
+    expect(readParams(definition as never, 'b', defaultParams(definition as never)).problems).toEqual([]);
     const result = measure(type, [64, 35, 35]);
     expect(result.issues).toEqual([]);
     expect(result.params).toBeGreaterThan(0);
