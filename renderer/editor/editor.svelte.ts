@@ -67,6 +67,9 @@ export class EditorState {
   /** Raised after a new layout lands, so the canvas can zoom to fit. */
   layoutVersion = $state(0);
 
+  /** Set when the next layout should be zoomed to fit (a new document, an automatic layout). */
+  pendingFit = false;
+
   private clipboard: ClipboardContent | null = null;
 
   /** Connections selected on the canvas (the canvas registers this), for the Delete key. */
@@ -87,9 +90,16 @@ export class EditorState {
     this.load(graph);
   }
 
+  /** Starts an empty graph of one's own. */
+  newGraph(): void {
+    this.templateId = null;
+    this.load(emptyGraph());
+  }
+
   /** Replaces the document (a template or a project) and starts a fresh undo history. */
   load(graph: LayerGraph): void {
     this.history.reset(graph);
+    this.pendingFit = true;
     this.selection = [];
     this.notice = null;
     this.sync();
@@ -188,6 +198,7 @@ export class EditorState {
   /** Forgets hand-placed positions and lays everything out again. */
   autoLayout(): void {
     this.edit('Automatic layout', clearPositions);
+    this.pendingFit = true;
     void this.ensureLayout(true);
   }
 

@@ -68,3 +68,74 @@ test('blocks collapse to one node and expand to their layers; issues badge the n
   await page.locator(`.svelte-flow__node-group[data-id="${name}"]`).getByRole('button', { name: /^Collapse/ }).click();
   await expect(page.locator('.svelte-flow__node-block')).toHaveCount(count);
 });
+
+/** The layers of d2l's AlexNet (d2l.ai §8.1) and the inspector fields to set on each after dropping it. */
+const D2L_ALEXNET: [string, Record<string, string>][] = [
+  ['Input', { Channels: '1' }],
+  ['Conv2d', { 'Output channels': '96', Kernel: '11', Stride: '4', Padding: '1' }],
+  ['ReLU', {}],
+  ['MaxPool2d', { Kernel: '3', Stride: '2' }],
+  ['Conv2d', { 'Output channels': '256', Kernel: '5', Padding: '2' }],
+  ['ReLU', {}],
+  ['MaxPool2d', { Kernel: '3', Stride: '2' }],
+  ['Conv2d', { 'Output channels': '384' }],
+  ['ReLU', {}],
+  ['Conv2d', { 'Output channels': '384' }],
+  ['ReLU', {}],
+  ['Conv2d', { 'Output channels': '256' }],
+  ['ReLU', {}],
+  ['MaxPool2d', { Kernel: '3', Stride: '2' }],
+  ['Flatten', {}],
+  ['Dense', { 'Output features': '4096' }],
+  ['ReLU', {}],
+  ['Dropout', {}],
+  ['Dense', { 'Output features': '4096' }],
+  ['ReLU', {}],
+  ['Dropout', {}],
+];
+
+test("d2l's AlexNet built from the palette by drag and drop: shapes, the total, undo and redo", async ({ page }) => {
+  await openModelArea(page);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(page.getByTestId('total-params')).toHaveText('0');
+  const canvas = page.getByTestId('canvas');
+  const inspector = page.getByTestId('inspector');
+  const box = (await canvas.boundingBox())!;
+  let index = 0;
+  for (const [kind, fields] of D2L_ALEXNET) {
+    // Drop in a column down the left of the canvas, wrapping; with the last node selected, each drop connects after it.
+    const targetPosition = { x: 120 + Math.floor(index / 8) * 230, y: 40 + (index % 8) * 75 };
+    await page.getByTestId(`palette-${kind}`).dragTo(canvas, { targetPosition });
+    await expect(inspector.locator('.title strong')).toHaveText(kind);
+    for (const [label, value] of Object.entries(fields)) {
+      const field = inspector.getByLabel(label, { exact: true });
+      await field.fill(value);
+      await field.press('Enter');
+    }
+    index++;
+  }
+  // The classifier: dropped with nothing selected, then wired by dragging from the last Dropout's port to its port.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('palette-Dense').dragTo(canvas, { targetPosition: { x: box.width - 260, y: box.height - 160 } });
+  await expect(page.getByTestId('issue-count')).toBeVisible();
+  const source = page.locator('.svelte-flow__node[data-id="dropout2"] .svelte-flow__handle.source');
+  const target = page.locator('.svelte-flow__node[data-id="fc3"] .svelte-flow__handle.target');
+  await source.dragTo(target);
+
+  await expect(page.getByTestId('total-params')).toHaveText('46,764,746');
+  await expect(page.getByTestId('issue-count')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Auto layout' }).click();
+  for (const shape of ['1×224×224', '96×54×54', '96×26×26', '256×26×26', '256×12×12', '384×12×12', '256×5×5', '6400', '4096']) {
+    await expect(edgeLabels(page).filter({ hasText: new RegExp(`^${shape}$`) }).first()).toBeVisible();
+  }
+  await page.screenshot({ path: join(screenshots, 'model-editor-d2l-alexnet-built.png') });
+
+  // Undo the automatic layout and the connection: the classifier is cut off again; redo restores both.
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('total-params')).toHaveText('46,723,776');
+  await expect(page.getByTestId('issue-count')).toBeVisible();
+  await page.keyboard.press('Control+Shift+z');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('total-params')).toHaveText('46,764,746');
+});
