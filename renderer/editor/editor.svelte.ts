@@ -2,7 +2,7 @@
 // canvas view derived from it, and the automatic layout. Views read this and call its methods; every change to
 // the graph goes through `edit`, so each one can be undone.
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { analyse } from '../core/analysis';
+import { analyse, type Optimizer } from '../core/analysis';
 import { expandGraph } from '../core/blocks/expand';
 import type { GraphNode, LayerGraph, LayerKind } from '../core/ir';
 import { copyNodes, isClipboardContent, pasteNodes, type ClipboardContent } from './clipboard';
@@ -54,7 +54,8 @@ export class EditorState {
   redoLabel = $state<string | null>(null);
 
   expansion = $derived(expandGraph(this.graph));
-  analysis = $derived(analyse(this.graph, { batch: this.batch }));
+  optimizer = $state<Optimizer>('sgd-momentum');
+  analysis = $derived(analyse(this.graph, { batch: this.batch, optimizer: this.optimizer }));
   view = $derived(buildView(this.graph, this.expansion.flat, this.analysis));
   input = $derived(inputOf(this.graph));
 

@@ -18,13 +18,16 @@ export function formatCompact(value: number): string {
   ];
   const magnitude = Math.abs(value);
   for (const [scale, unit] of units) {
-    if (magnitude >= scale) return `${trim((value / scale).toPrecision(3))} ${unit}`;
+    if (magnitude >= scale * 0.9995) return `${threeFigures(value / scale)} ${unit}`;
   }
   return String(Math.round(value));
 }
 
-function trim(text: string): string {
-  return text.includes('.') && !text.includes('e') ? text.replace(/\.?0+$/, '') : text;
+/** Three significant figures without exponent notation or trailing zeros: 37.8, 1.01, 999, 1010. */
+function threeFigures(value: number): string {
+  const magnitude = Math.abs(value);
+  const text = magnitude >= 99.95 ? String(Math.round(value)) : magnitude >= 9.995 ? value.toFixed(1) : value.toFixed(2);
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** 1.5 GiB, 230 MiB — binary units, as GPU memory is sold and reported. */
@@ -36,7 +39,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${Math.round(value)} B` : `${trim(value.toPrecision(3))} ${units[unit]}`;
+  return unit === 0 ? `${Math.round(value)} B` : `${threeFigures(value)} ${units[unit]}`;
 }
 
 /** 64×56×56 (no batch dimension), or '?' when unknown. */

@@ -139,3 +139,34 @@ test("d2l's AlexNet built from the palette by drag and drop: shapes, the total, 
   await page.keyboard.press('Control+Shift+z');
   await expect(page.getByTestId('total-params')).toHaveText('46,764,746');
 });
+
+test('the visualisers: parameter and MAC treemaps and bars, receptive-field growth, the memory budget', async ({ page }) => {
+  await openModelArea(page);
+  await page.getByLabel('Template').selectOption('alexnet');
+  await expect(page.getByTestId('total-params')).toHaveText('61,100,840');
+
+  await page.getByRole('tab', { name: 'Parameters & compute' }).click();
+  // The first dense layer: 9216·4096 + 4096 = 37,752,832 of 61,100,840 parameters (61.8 %) leads the bars.
+  const firstBar = page.getByTestId('layer-bars').locator('.bar-row').first();
+  await expect(firstBar).toContainText('37.8 M');
+  await expect(firstBar).toContainText('61.8 %');
+  await expect(page.getByTestId('family-shares')).toContainText('Dense 96.0 %');
+  await expect(page.getByTestId('treemap').locator('rect')).toHaveCount(8);
+  await page.screenshot({ path: join(screenshots, 'model-params-treemap.png') });
+  await page.getByRole('radio', { name: 'MACs' }).click();
+  await expect(page.getByTestId('family-shares')).toContainText('Convolution');
+  await page.screenshot({ path: join(screenshots, 'model-macs-treemap.png') });
+
+  await page.getByRole('tab', { name: 'Receptive field' }).click();
+  await expect(page.getByTestId('receptive-view')).toContainText('sees 195');
+  await page.screenshot({ path: join(screenshots, 'model-receptive-field.png') });
+
+  await page.getByRole('tab', { name: 'Memory' }).click();
+  await page.getByLabel('GPU memory').selectOption('8');
+  await expect(page.getByTestId('largest-batch')).toContainText(/Largest training batch: \d/);
+  const before = await page.getByTestId('training-memory').textContent();
+  await page.getByLabel('Batch').fill('64');
+  await page.getByLabel('Batch').press('Enter');
+  await expect(page.getByTestId('training-memory')).not.toHaveText(before!);
+  await page.screenshot({ path: join(screenshots, 'model-memory-budget.png') });
+});
