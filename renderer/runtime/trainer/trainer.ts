@@ -49,6 +49,8 @@ export interface TrainerOptions {
   /** 'auto' (default): WebGPU with a hardware adapter, wasm otherwise. */
   backend?: 'auto' | 'wasm' | 'webgpu';
   onEvent?: (event: TrainerEvent) => void;
+  /** Awaited after each epoch (after its event), before the next one starts: a consistent moment for checkpoints. */
+  afterEpoch?: (metrics: EpochMetrics) => Promise<void>;
   /** Yield to the event loop at least this often while training (ms; default 50), so pause/stop messages arrive. */
   yieldEveryMs?: number;
 }
@@ -377,6 +379,7 @@ export class Trainer {
         this.epochsDone = epoch + 1;
         history.push(metrics);
         this.emit(metrics);
+        await this.options.afterEpoch?.(metrics);
       }
       return finish('finished');
     } catch (error) {
