@@ -115,6 +115,8 @@ export function ortSessionOptions(ep: ExecutionProvider, options: SessionOptions
   return result;
 }
 
+const wasmThreads = new WeakMap<OrtModule, number>();
+
 /** Creates a session for ONNX model bytes, choosing the backend as the options and the loader say. */
 export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, options: SessionOptions = {}): Promise<ModelSession> {
   const requested = options.backend ?? 'auto';
@@ -130,7 +132,18 @@ export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, o
     if (requested === 'webgpu' && detected.backend !== 'webgpu') reason += ` (Auto-detection would have chosen wasm: ${detected.reason})`;
   }
   const ort = await loader.load(ep);
-  if (ep === 'wasm') ort.env.wasm.numThreads = options.numThreads ?? 1;
+  let numThreads: number | undefined;
+  if (ep === 'wasm') {
+    // The wasm module reads numThreads once, when the first session initialises it; later values have no effect.
+    numThreads = wasmThreads.get(ort);
+    if (numThreads === undefined) {
+      numThreads = options.numThreads ?? 1;
+      ort.env.wasm.numThreads = numThreads;
+      wasmThreads.set(ort, numThreads);
+    } else if (options.numThreads !== undefined && options.numThreads !== numThreads) {
+      reason += ` (${options.numThreads} wasm threads were asked for, but the runtime was started with ${numThreads}.)`;
+    }
+  }
   let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelBytes, ortSessionOptions(ep, options));
@@ -146,6 +159,6 @@ export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, o
     cpuFallbackDisabled: ep === 'wasm' || options.disableCpuFallback === true,
     adapter: detected.adapter,
   };
-  if (ep === 'wasm') report.numThreads = ort.env.wasm.numThreads ?? 1;
+  if (numThreads !== undefined) report.numThreads = numThreads;
   return new ModelSession(ort, session, report);
 }

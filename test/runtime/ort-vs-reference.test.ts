@@ -3,6 +3,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { floatTensor, GraphBuilder, int64Vector, model } from '../../renderer/core/onnx/builder';
+import { checkModel } from '../../renderer/core/onnx/checker';
 import { encodeModel } from '../../renderer/core/onnx/codec';
 import { DataType, elementCount, type Model } from '../../renderer/core/onnx/model';
 import { refTensor, runReference } from '../../renderer/core/onnx/reference';
@@ -27,11 +28,24 @@ async function compare(m: Model, inputDims: Record<string, number[]>, seed = 1):
     m,
     Object.fromEntries(Object.entries(feeds).map(([name, { data, dims }]) => [name, refTensor(dims, data)])),
   );
+  // The checker accepts the model, and its static shapes agree with what onnxruntime computed.
+  const { issues, inference } = checkModel(m);
+  expect(issues).toEqual([]);
+  const symbols = new Map<string, number>();
   let maxDiff = 0;
   const dims: number[][] = [];
   for (const [name, expected] of Object.entries(ref)) {
     const actual = ort[name]!;
     expect(actual.dims, `dims of ${name}`).toEqual(expected.dims);
+    const inferred = inference!.types.get(name)?.shape;
+    expect(inferred, `inferred shape of ${name}`).toBeDefined();
+    inferred!.forEach((d, i) => {
+      if (typeof d === 'number') expect(d, `inferred dim ${i} of ${name}`).toBe(actual.dims[i]);
+      else if (typeof d === 'string') {
+        if (!symbols.has(d)) symbols.set(d, actual.dims[i]!);
+        expect(actual.dims[i], `symbolic dim '${d}' of ${name}`).toBe(symbols.get(d));
+      } else throw new Error(`dim ${i} of ${name} was not inferred`);
+    });
     dims.push(actual.dims);
     for (let i = 0; i < expected.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(actual.data[i]! - expected.data[i]!));
   }

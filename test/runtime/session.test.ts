@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customNode, graph, model, node, valueInfo } from '../../renderer/core/onnx/builder';
+import { attribute, customNode, graph, model, node, valueInfo } from '../../renderer/core/onnx/builder';
 import { encodeModel } from '../../renderer/core/onnx/codec';
 import { DataType } from '../../renderer/core/onnx/model';
 import { chooseBackend } from '../../renderer/runtime/backend';
@@ -50,6 +50,29 @@ describe('sessions', () => {
     const error = await createNodeSession(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OrtSessionError);
     expect((error as Error).message).toMatch(/^onnxruntime-web \(wasm\) could not create a session: .*NoSuchOp/);
+  });
+
+  it('onnxruntime rejects a whole float stored as INT, so the builder writes FLOAT', async () => {
+    const leaky = (attributes: ReturnType<typeof node>['attributes']) =>
+      encodeModel(
+        model(
+          graph({
+            nodes: [{ ...node('LeakyRelu', ['x'], ['y'], {}, { name: 'leaky' }), attributes }],
+            inputs: [valueInfo('x', DataType.FLOAT, [2])],
+            outputs: [valueInfo('y', DataType.FLOAT, [2])],
+          }),
+        ),
+      );
+    await expect(createNodeSession(leaky([attribute('alpha', 'int', 0)]))).rejects.toThrow(/Mismatched attribute type in 'leaky : alpha'. Expected: 'FLOAT', actual: 'INT'/);
+    const typed = node('LeakyRelu', ['x'], ['y'], { alpha: 0 }).attributes;
+    expect(typed[0]).toMatchObject({ name: 'alpha', type: 'float', value: 0 });
+    const session = await createNodeSession(leaky(typed));
+    try {
+      const out = await session.runFloat32({ x: { data: new Float32Array([-3, 3]), dims: [2] } });
+      expect(Array.from(out.y!.data)).toEqual([-0, 3]);
+    } finally {
+      await session.release();
+    }
   });
 
   it('passes disable_cpu_ep_fallback and gpu-buffer outputs to a WebGPU session', () => {

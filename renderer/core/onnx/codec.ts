@@ -122,6 +122,16 @@ export function decodeModel(bytes: Uint8Array): Model {
         'The file may be truncated or in another format.',
     );
   }
+  try {
+    return modelFromProto(proto, bytes);
+  } catch (error) {
+    if (error instanceof OnnxError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new OnnxError('onnx-decode', `not an ONNX model: its structure could not be read (${reason}). ${describeBytes(bytes)}`);
+  }
+}
+
+function modelFromProto(proto: onnxProtoModule.onnx.ModelProto, bytes: Uint8Array): Model {
   if (!proto.graph) {
     throw new OnnxError('onnx-decode', `not an ONNX model: it has no graph. ${describeBytes(bytes)}`);
   }

@@ -6,7 +6,7 @@
 import { AttributeReader } from './attributes';
 import { describeNode, OnnxError } from './errors';
 import { broadcastShapes, convTransposeGeometry, normaliseAxis, windowGeometry } from './geometry';
-import { DataType, dataTypeName, elementCount, isFloatType, opsetVersion, type Graph, type Model, type Node, type Tensor } from './model';
+import { DataType, dataTypeName, elementCount, isFloatType, opsetVersion, type Graph, type Model, type Node, type SparseTensor, type Tensor } from './model';
 
 export interface RefTensor {
   dataType: DataType;
@@ -50,6 +50,28 @@ export function fromTensor(t: Tensor): RefTensor {
     throw new OnnxError('onnx-run', `Tensor '${t.name}' has dims [${t.dims.join(', ')}] but ${data.length} values.`);
   }
   return { dataType: t.dataType, dims: [...t.dims], data };
+}
+
+/** A sparse tensor (COO, linear or per-axis indices) as a dense RefTensor. */
+export function fromSparse(sparse: SparseTensor): RefTensor {
+  const values = fromTensor(sparse.values);
+  const indices = fromTensor(sparse.indices);
+  const count = elementCount(sparse.dims);
+  const data = new Float64Array(count);
+  const nnz = values.data.length;
+  const strides = stridesOf(sparse.dims);
+  const rank = sparse.dims.length;
+  const perAxis = indices.dims.length === 2;
+  for (let k = 0; k < nnz; k++) {
+    let flat = 0;
+    if (perAxis) for (let a = 0; a < rank; a++) flat += indices.data[k * rank + a]! * strides[a]!;
+    else flat = indices.data[k]!;
+    if (flat < 0 || flat >= count) {
+      throw new OnnxError('onnx-run', `Sparse tensor '${sparse.values.name}': index ${flat} is outside dims [${sparse.dims.join(', ')}].`);
+    }
+    data[flat] = values.data[k]!;
+  }
+  return { dataType: values.dataType, dims: [...sparse.dims], data };
 }
 
 // ---- index helpers ----------------------------------------------------------------------------------------
@@ -111,6 +133,7 @@ export function runReference(model: Model, feeds: Readonly<Record<string, RefTen
 export function runGraph(graph: Graph, opset: number, feeds: Readonly<Record<string, RefTensor>>, wanted?: string[]): Record<string, RefTensor> {
   const values = new Map<string, RefTensor>();
   for (const t of graph.initializers) values.set(t.name, fromTensor(t));
+  for (const t of graph.sparseInitializers) values.set(t.values.name, fromSparse(t));
   for (const input of graph.inputs) {
     const fed = feeds[input.name];
     if (fed) values.set(input.name, fed);
@@ -927,6 +950,8 @@ const squeeze: Kernel = (node, inputs, attrs, opset) => {
 const constant: Kernel = (node, _inputs, attrs) => {
   const t = attrs.tensor('value');
   if (t) return [fromTensor(t)];
+  const sparse = node.attributes.find((a) => a.name === 'sparse_value');
+  if (sparse?.type === 'sparse_tensor') return [fromSparse(sparse.value)];
   const f = node.attributes.find((a) => a.name === 'value_float');
   if (f) return [refTensor([], [attrs.float('value_float')!], DataType.FLOAT)];
   const fs = attrs.floats('value_floats');

@@ -192,6 +192,33 @@ describe('ONNX codec', () => {
     expect(() => decodeModel(withDims([1], 19))).toThrow(/data type 19, which Model Lab does not support/);
   });
 
+  it('turns a stack overflow on absurdly nested graphs into an OnnxError', () => {
+    const varint = (n: number) => {
+      const out: number[] = [];
+      while (n > 127) {
+        out.push((n & 127) | 128);
+        n >>>= 7;
+      }
+      out.push(n);
+      return out;
+    };
+    // GraphProto.node(1) → NodeProto.attribute(5) → AttributeProto.g(6) → GraphProto …, 20,000 levels deep. Every
+    // level is only headers, so the bytes are the headers from the outside in; lengths are summed from the inside out.
+    const headers: number[][] = [];
+    let inner = 0;
+    for (let depth = 0; depth < 20000; depth++) {
+      for (const number of [6, 5, 1]) {
+        const header = [(number << 3) | 2, ...varint(inner)];
+        headers.push(header);
+        inner += header.length;
+      }
+    }
+    headers.push([(7 << 3) | 2, ...varint(inner)], [0x08, 0x08]);
+    const modelBytes = Uint8Array.from(headers.reverse().flat());
+    expect(() => decodeModel(modelBytes)).toThrow(OnnxError);
+    expect(() => decodeModel(modelBytes)).toThrow(/^not an ONNX model: .*(call stack|unreadable)/);
+  });
+
   it('rejects raw_data whose length does not fit the element size', () => {
     const bytes = onnxProto.ModelProto.encode({
       irVersion: 8,
