@@ -34,8 +34,18 @@ async function makeJpeg(path: string, seed: number, width: number, height: numbe
   await writeFile(path, await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
 }
 
+/** CPU milliseconds of a fixed integer loop: about 70–100 ms on an idle modern core; more means a slower or shared CPU. */
+function reference(): number {
+  const before = process.cpuUsage();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x = (x + i * 3) | 0;
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 + (x & 0);
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'model-lab-bench-'));
+  console.log(`  reference: a 10^8-step integer loop took ${reference().toFixed(0)} ms of CPU (about 70–100 ms on an idle modern core)`);
   console.log(`Model Lab dataset import benchmark: ${availableParallelism()} cores (load average ${loadavg()[0]!.toFixed(1)}), Node ${process.version}, libvips ${sharp.versions.vips}`);
   try {
     if (existsSync(FASHION_MNIST)) {

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import sharp, { type Sharp } from 'sharp';
 import type { Preprocessing } from '../../../preload/types/datasets';
 import { DatasetError } from './errors';
-import type { SampleSet } from './source';
+import { lumaInterleaved, lumaPlanar, resizeCover, type PixelLayout } from './resample';
+import type { FileSamples, SampleSet } from './source';
 
 /** Parallel decodes: about two per core keeps libvips busy while Node reads the next files. */
 export const defaultConcurrency = (): number => Math.max(2, 2 * availableParallelism());
@@ -16,6 +17,8 @@ sharp.cache(false);
 export interface Target {
   shape: [number, number, number];
   preprocessing: Preprocessing;
+  /** For image files: see DecodeRoute. */
+  route: DecodeRoute;
 }
 
 export interface TargetRequest {
@@ -62,6 +65,18 @@ async function anyColour(sizes: { path: string; channels: number }[]): Promise<b
   return false;
 }
 
+/** The most common size among sampled images, and how many different sizes there were. */
+function mostCommon(sizes: { width: number; height: number }[]): { size: { width: number; height: number }; kinds: number } | undefined {
+  const tally = new Map<string, { size: { width: number; height: number }; count: number }>();
+  for (const { width, height } of sizes) {
+    const entry = tally.get(`${width}x${height}`) ?? { size: { width, height }, count: 0 };
+    entry.count += 1;
+    tally.set(`${width}x${height}`, entry);
+  }
+  const best = [...tally.values()].sort((a, b) => b.count - a.count)[0];
+  return best && { size: best.size, kinds: tally.size };
+}
+
 /** Decides the stored shape and says why in one sentence. */
 export async function chooseTarget(sets: SampleSet[], request: TargetRequest): Promise<Target> {
   const first = sets[0]!;
@@ -80,29 +95,30 @@ export async function chooseTarget(sets: SampleSet[], request: TargetRequest): P
         channels,
         description: same ? `Stored as read: ${c}×${h}×${w}.` : `Source samples are ${c}×${h}×${w}; ${parts.join(', ')}, as asked.`,
       },
+      route: 'full',
     };
   }
   const paths = sets.flatMap((s) => (s.kind === 'files' ? s.paths : []));
   if (request.size && request.channels) {
     const [height, width] = request.size;
+    const shape: [number, number, number] = [request.channels, height, width];
     return {
-      shape: [request.channels, height, width],
+      shape,
       preprocessing: {
         resize: 'cover-centre-crop',
         channels: request.channels,
         description: `Images resized to cover ${height}×${width} and centre-cropped, stored ${request.channels === 1 ? 'grey' : 'colour'}, as asked.`,
       },
+      route: decodeRoute(mostCommon(await sampleSizes(paths, 16))?.size, shape),
     };
   }
   const sizes = await sampleSizes(paths);
-  if (sizes.length === 0) {
+  const common = mostCommon(sizes);
+  if (!common) {
     throw new DatasetError('dataset-source', `None of the sampled images could be read (e.g. '${paths[0]}'); check that the files are PNG, JPEG or WebP.`);
   }
-  const tally = new Map<string, number>();
-  for (const s of sizes) tally.set(`${s.height}x${s.width}`, (tally.get(`${s.height}x${s.width}`) ?? 0) + 1);
-  const [common] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
-  const [commonH, commonW] = common.split('x').map(Number) as [number, number];
-  const uniform = tally.size === 1;
+  const { height: commonH, width: commonW } = common.size;
+  const uniform = common.kinds === 1;
   const colour = request.channels === undefined ? await anyColour(sizes) : request.channels === 3;
   const channels = request.channels ?? (colour ? 3 : 1);
   const channelWhy = request.channels ? `${channels === 1 ? 'grey' : 'colour'} as asked` : colour ? 'colour (the images are colour)' : 'grey (all sampled images are grey)';
@@ -120,10 +136,12 @@ export async function chooseTarget(sets: SampleSet[], request: TargetRequest): P
       ? `all sampled images are ${commonH}×${commonW}, kept at that size`
       : `resized to cover ${commonH}×${commonW} (the most common size) and centre-cropped`;
   }
-  const variety = uniform ? `${sizes.length} sampled images share one size` : `images vary in size (${tally.size} sizes among ${sizes.length} sampled)`;
+  const variety = uniform ? `${sizes.length} sampled images share one size` : `images vary in size (${common.kinds} sizes among ${sizes.length} sampled)`;
+  const shape: [number, number, number] = [channels, size[0], size[1]];
   return {
-    shape: [channels, size[0], size[1]],
+    shape,
     preprocessing: { resize: 'cover-centre-crop', channels, description: `${variety}; ${sizeWhy}; stored ${channelWhy}.` },
+    route: decodeRoute(common.size, shape),
   };
 }
 
@@ -136,15 +154,11 @@ function hwcToChw(data: Uint8Array, channels: number, plane: number, out: Uint8A
   for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * channels + c]!;
 }
 
-function pipeline(image: Sharp, shape: [number, number, number]): Sharp {
+/** The libvips route, for images more than twice the target size (JPEG decodes them shrunk on load). */
+async function throughLibvips(image: Sharp, shape: [number, number, number]): Promise<Uint8Array> {
   const [channels, height, width] = shape;
   const resized = image.resize(width, height, { fit: 'cover', position: 'centre' }).flatten({ background: '#ffffff' });
-  return (channels === 1 ? resized.grayscale() : resized.toColourspace('srgb')).raw();
-}
-
-async function finish(image: Sharp, shape: [number, number, number]): Promise<Uint8Array> {
-  const { data, info } = await pipeline(image, shape).toBuffer({ resolveWithObject: true });
-  const [channels, height, width] = shape;
+  const { data, info } = await (channels === 1 ? resized.grayscale() : resized.toColourspace('srgb')).raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== channels || info.width !== width || info.height !== height) {
     throw new Error(`decoded to ${info.channels}×${info.height}×${info.width} instead of ${channels}×${height}×${width}`);
   }
@@ -153,38 +167,76 @@ async function finish(image: Sharp, shape: [number, number, number]): Promise<Ui
   return out;
 }
 
-/** Converts samples of one set to the target shape: synchronously when nothing changes, through sharp otherwise. */
+/**
+ * Pixels of `from` [C, H, W] (channel-planar, or interleaved as decoders give them) to the channel-planar target
+ * shape: channel conversion (grey ↔ colour) and scale-to-cover with centre crop, in TypeScript (see resample.ts).
+ */
+export function convertPlanar(pixels: Uint8Array, from: [number, number, number], to: [number, number, number], layout: PixelLayout = 'planar'): Uint8Array {
+  const [c, h, w] = from;
+  const [outC, outH, outW] = to;
+  let source = pixels;
+  let channels = c;
+  if (c === 3 && outC === 1) {
+    source = layout === 'planar' ? lumaPlanar(pixels, h * w) : lumaInterleaved(pixels, h * w);
+    channels = 1;
+  }
+  const plane = outH * outW;
+  const out = new Uint8Array(outC * plane);
+  if (h === outH && w === outW && (layout === 'planar' || channels === 1)) out.set(source.subarray(0, channels * plane));
+  else resizeCover(source, channels === 1 ? 'planar' : layout, channels, h, w, out, outH, outW);
+  for (let ch = channels; ch < outC; ch++) out.copyWithin(ch * plane, 0, plane);
+  return out;
+}
+
+/** Decodes an image file at full size and resamples it here (no per-image libvips resize: see resample.ts). */
+async function decodeFile(path: string, shape: [number, number, number]): Promise<Uint8Array> {
+  const channels = shape[0];
+  const image = sharp(path).autoOrient().flatten({ background: '#ffffff' });
+  const { data, info } = await (channels === 1 ? image.grayscale() : image.toColourspace('srgb')).raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels instead of ${channels}`);
+  return convertPlanar(data, [channels, info.height, info.width], shape, 'interleaved');
+}
+
+/**
+ * How files are decoded: 'full' decodes each at its size and resamples in TypeScript (cheapest for images up to
+ * about twice the target); 'shrink' lets libvips resize, which decodes large JPEGs shrunk on load.
+ */
+export type DecodeRoute = 'full' | 'shrink';
+
+/** Picks the route from the typical (most common) source size. */
+export function decodeRoute(typical: { width: number; height: number } | undefined, shape: [number, number, number]): DecodeRoute {
+  if (!typical) return 'full';
+  return Math.max(shape[2] / typical.width, shape[1] / typical.height) < 0.5 ? 'shrink' : 'full';
+}
+
+/** Converts samples of one set to the target shape: copied when nothing changes, decoded and resampled otherwise. */
 export class SampleConverter {
   readonly sampleBytes: number;
-  /** Set when samples are copied as they are (no decode, no resize). */
+  /** Set when samples need no decoding (raw pixels: copied, or resampled in place). */
   readonly direct: ((index: number) => Uint8Array) | undefined;
 
   constructor(
     private readonly set: SampleSet,
     private readonly shape: [number, number, number],
+    private readonly route: DecodeRoute = 'full',
   ) {
     this.sampleBytes = shape[0] * shape[1] * shape[2];
-    if (set.kind === 'raw' && set.shape.join() === shape.join()) {
+    if (set.kind === 'raw') {
       const pixels = set.pixels;
-      const bytes = this.sampleBytes;
-      this.direct = (index) => pixels.subarray(index * bytes, (index + 1) * bytes);
+      const from = set.shape;
+      const bytes = from[0] * from[1] * from[2];
+      this.direct =
+        from.join() === shape.join()
+          ? (index) => pixels.subarray(index * bytes, (index + 1) * bytes)
+          : (index) => convertPlanar(pixels.subarray(index * bytes, (index + 1) * bytes), from, shape);
     }
   }
 
   /** The stored form of sample `index`; rejects when the file cannot be decoded. */
   async convert(index: number): Promise<Uint8Array> {
     if (this.direct) return this.direct(index);
-    const set = this.set;
-    if (set.kind === 'files') return finish(sharp(set.paths[index]!).autoOrient(), this.shape);
-    const [c, h, w] = set.shape;
-    const plane = h * w;
-    const source = set.pixels.subarray(index * c * plane, (index + 1) * c * plane);
-    let hwc: Uint8Array = source;
-    if (c > 1) {
-      hwc = new Uint8Array(source.length);
-      for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) hwc[p * c + ch] = source[ch * plane + p]!;
-    }
-    return finish(sharp(hwc, { raw: { width: w, height: h, channels: c as 1 | 3 } }), this.shape);
+    const path = (this.set as FileSamples).paths[index]!;
+    return this.route === 'full' ? decodeFile(path, this.shape) : throughLibvips(sharp(path).autoOrient(), this.shape);
   }
 }
 

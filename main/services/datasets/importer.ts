@@ -223,7 +223,7 @@ export async function importDataset(root: string, request: DatasetImportRequest,
   if (signal?.aborted) throw cancelled();
   const sets: SampleSet[] = source.test ? [source.train, source.test] : [source.train];
   const target = await chooseTarget(sets, { size: request.size, channels: request.channels });
-  const converters = sets.map((set) => new SampleConverter(set, target.shape));
+  const converters = sets.map((set) => new SampleConverter(set, target.shape, target.route));
   const sampleBytes = converters[0]!.sampleBytes;
   const perShard = Math.max(1, Math.floor((options.shardBytes ?? DEFAULT_SHARD_BYTES) / sampleBytes));
   const plan = planSplits(source, fractions);

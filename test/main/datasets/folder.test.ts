@@ -48,6 +48,23 @@ describe('folder of class sub-folders', () => {
     }
   });
 
+  it('decodes large images through libvips shrinking and small ones in full, with the same colours', async () => {
+    for (const [name, size] of [['big', 400], ['small', 40]] as const) {
+      await mkdir(join(source, name, 'x'), { recursive: true });
+      await mkdir(join(source, name, 'y'), { recursive: true });
+      await imageFile(join(source, name, 'x', '0.jpg'), 'jpeg', size, size, { r: 200, g: 30, b: 90 });
+      await imageFile(join(source, name, 'y', '0.png'), 'png', size, size, { r: 10, g: 220, b: 140 });
+      await importDataset(root, { path: join(source, name), name, size: [16, 16], channels: 3, val: 0, test: 0 });
+      const shard = await readShard(root, name, 'train', 0);
+      const labels = decodeLabels(await readLabels(root, name, 'train'));
+      for (let n = 0; n < 2; n++) {
+        const expected = labels[n] === 0 ? [200, 30, 90] : [10, 220, 140];
+        const got = [shard[n * 768 + 100]!, shard[n * 768 + 256 + 100]!, shard[n * 768 + 512 + 100]!];
+        got.forEach((v, c) => expect(Math.abs(v - expected[c]!)).toBeLessThanOrEqual(3));
+      }
+    }
+  });
+
   it('keeps grey images grey and converts to grey when asked', async () => {
     await writeImageFolder(source, ['a', 'b'], 4, { channels: 1 });
     const grey = await importDataset(root, { path: source, name: 'g' });

@@ -1,0 +1,143 @@
+// Scale-to-cover then centre-crop, on channel-planar uint8 pixels, in plain TypeScript. Small images (the common
+// case: decoded size within 2× of the target) cost far less here than a libvips resize pipeline per image, whose
+// fixed cost dominates at these sizes; large images still go through libvips (JPEG shrink-on-load).
+//
+// Downscaling averages areas: each output pixel is the mean of the source area it covers, partial pixels weighed
+// by their overlap (OpenCV's INTER_AREA), so nothing aliases and smooth gradients stay exact. Upscaling is bilinear.
+
+interface Taps {
+  /** First source index of each output index. */
+  start: Int32Array;
+  count: Int32Array;
+  /** `stride` weights per output index, summing to 1. */
+  weights: Float64Array;
+  stride: number;
+}
+
+const tapCache = new Map<string, Taps>();
+
+/** Taps for `outSize` outputs over `inSize` inputs at `scale` (out/in), skipping `offset` output pixels (the crop). */
+function taps(inSize: number, outSize: number, scale: number, offset: number): Taps {
+  const key = `${inSize}:${outSize}:${scale}:${offset}`;
+  const cached = tapCache.get(key);
+  if (cached) return cached;
+  const stride = Math.ceil(1 / scale) + 2;
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * stride);
+  for (let o = 0; o < outSize; o++) {
+    const at = o * stride;
+    if (scale < 1) {
+      const a = Math.max(0, (o + offset) / scale);
+      const b = Math.min(inSize, (o + offset + 1) / scale);
+      const lo = Math.min(inSize - 1, Math.floor(a));
+      const hi = Math.max(lo + 1, Math.ceil(b));
+      for (let i = lo; i < hi; i++) weights[at + i - lo] = Math.max(0, Math.min(i + 1, b) - Math.max(i, a)) / (b - a);
+      start[o] = lo;
+      count[o] = hi - lo;
+    } else {
+      const position = Math.min(inSize - 1, Math.max(0, (o + offset + 0.5) / scale - 0.5));
+      const lo = Math.min(inSize - 2, Math.floor(position));
+      if (lo < 0) {
+        weights[at] = 1;
+        start[o] = 0;
+        count[o] = 1;
+        continue;
+      }
+      const t = position - lo;
+      weights[at] = 1 - t;
+      weights[at + 1] = t;
+      start[o] = lo;
+      count[o] = 2;
+    }
+  }
+  const result = { start, count, weights, stride };
+  if (tapCache.size > 512) tapCache.clear();
+  tapCache.set(key, result);
+  return result;
+}
+
+/**
+ * The scale and crop offsets of covering outW×outH with a w×h image, centred. An odd surplus puts the extra pixel
+ * on the left/top, as sharp's centre crop does, so both decode routes crop alike.
+ */
+export function coverGeometry(w: number, h: number, outW: number, outH: number): { scale: number; left: number; top: number } {
+  const scale = Math.max(outW / w, outH / h);
+  return { scale, left: Math.floor((Math.round(w * scale) - outW + 1) / 2), top: Math.floor((Math.round(h * scale) - outH + 1) / 2) };
+}
+
+let scratch = new Float64Array(0);
+
+/** How the source pixels lie in memory: planar (C×H×W) or interleaved (H×W×C, as decoders give them). */
+export type PixelLayout = 'planar' | 'interleaved';
+
+/**
+ * Resizes `src` (channels × h × w, in `layout`) to cover outH×outW and centre-crops it, into `out`, channel-planar
+ * (channels×outH×outW). Two separable passes; the vertical one adds whole weighted rows.
+ */
+export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: number, h: number, w: number, out: Uint8Array, outH: number, outW: number): void {
+  const { scale, left, top } = coverGeometry(w, h, outW, outH);
+  const across = taps(w, outW, scale, left);
+  const down = taps(h, outH, scale, top);
+  const rowFirst = down.start[0]!;
+  const rowEnd = down.start[outH - 1]! + down.count[outH - 1]!;
+  const rows = rowEnd - rowFirst;
+  const need = rows * outW + outW;
+  if (scratch.length < need) scratch = new Float64Array(need);
+  const tmp = scratch;
+  const acc = outW * rows;
+  const step = layout === 'interleaved' ? channels : 1;
+  const { start: aStart, count: aCount, weights: aWeights, stride: aStride } = across;
+  for (let c = 0; c < channels; c++) {
+    const base = layout === 'interleaved' ? c : c * h * w;
+    for (let y = rowFirst; y < rowEnd; y++) {
+      const row = base + y * w * step;
+      const tmpRow = (y - rowFirst) * outW;
+      for (let x = 0; x < outW; x++) {
+        const n = aCount[x]!;
+        let p = row + aStart[x]! * step;
+        let wi = x * aStride;
+        let sum = 0;
+        for (let k = 0; k < n; k++, p += step, wi++) sum += src[p]! * aWeights[wi]!;
+        tmp[tmpRow + x] = sum;
+      }
+    }
+    const outPlane = c * outH * outW;
+    for (let y = 0; y < outH; y++) {
+      const n = down.count[y]!;
+      let tapRow = (down.start[y]! - rowFirst) * outW;
+      const wBase = y * down.stride;
+      const w0 = down.weights[wBase]!;
+      for (let x = 0; x < outW; x++) tmp[acc + x] = tmp[tapRow + x]! * w0;
+      for (let k = 1; k < n; k++) {
+        tapRow += outW;
+        const wk = down.weights[wBase + k]!;
+        for (let x = 0; x < outW; x++) tmp[acc + x] += tmp[tapRow + x]! * wk;
+      }
+      const o = outPlane + y * outW;
+      for (let x = 0; x < outW; x++) {
+        const v = tmp[acc + x]!;
+        out[o + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
+
+/** resizeCover for channel-planar sources. */
+export function resizeCoverPlanar(src: Uint8Array, channels: number, h: number, w: number, out: Uint8Array, outH: number, outW: number): void {
+  resizeCover(src, 'planar', channels, h, w, out, outH, outW);
+}
+
+/** Channel-planar colour to one grey plane (ITU-R BT.601 luma, as libvips's sRGB → b-w). */
+export function lumaPlanar(src: Uint8Array, plane: number): Uint8Array {
+  const out = new Uint8Array(plane);
+  for (let p = 0; p < plane; p++) out[p] = Math.round(0.299 * src[p]! + 0.587 * src[plane + p]! + 0.114 * src[2 * plane + p]!);
+  return out;
+}
+
+/** Interleaved colour (H×W×3) to one grey plane. */
+export function lumaInterleaved(src: Uint8Array, plane: number): Uint8Array {
+  const out = new Uint8Array(plane);
+  for (let p = 0, q = 0; p < plane; p++, q += 3) out[p] = Math.round(0.299 * src[q]! + 0.587 * src[q + 1]! + 0.114 * src[q + 2]!);
+  return out;
+}
