@@ -140,6 +140,18 @@ export function shortestFloat32(value: number): number {
   return value;
 }
 
+/** PyTorch's BatchNorm momentum from ONNX's (1 − momentum, stored as float32): the shortest decimal d with
+ *  float32(1 − d) equal to the stored value (0.949999988079071 → 0.05, where 1 − it would give 0.050000012). */
+export function torchMomentum(onnxMomentum: number): number {
+  const target = Math.fround(onnxMomentum);
+  const exact = 1 - onnxMomentum;
+  for (let digits = 1; digits <= 17; digits++) {
+    const candidate = Number(exact.toPrecision(digits));
+    if (Math.fround(1 - candidate) === target) return candidate;
+  }
+  return exact;
+}
+
 const PAIR = (a: number, b: number): number | [number, number] => (a === b ? a : [a, b]);
 
 class Mapper {
@@ -499,6 +511,9 @@ class Mapper {
         const x = this.layerInput(node, 0);
         const size = attrs.int('size');
         if (size === undefined) this.fail(node, "it has no 'size' attribute.");
+        // ONNX sums floor((size−1)/2) channels before and ceil((size−1)/2) after; PyTorch (and the LRN layer) the
+        // other way round. They agree for odd sizes only.
+        if (size % 2 === 0) this.fail(node, `its size is ${size}; for even sizes ONNX's channel window is not PyTorch's, which the LRN layer follows, so it cannot be mapped exactly.`);
         this.layer(
           node,
           'LRN',
@@ -661,7 +676,7 @@ class Mapper {
       return t;
     });
     const onnxMomentum = attrs.float('momentum', 0.9);
-    const layerAttrs = { eps: shortestFloat32(attrs.float('epsilon', 1e-5)), momentum: shortestFloat32(1 - Math.fround(onnxMomentum)) };
+    const layerAttrs = { eps: shortestFloat32(attrs.float('epsilon', 1e-5)), momentum: torchMomentum(onnxMomentum) };
     const id = this.layer(node, 'BatchNorm', layerAttrs, [x.id], tensors[0]!.name);
     roles.forEach(([role], i) => this.setWeight(id, role, [channels], copyOf(tensors[i]!)));
   }
