@@ -45,8 +45,9 @@ function reference(): number {
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'model-lab-bench-'));
-  console.log(`  reference: a 10^8-step integer loop took ${reference().toFixed(0)} ms of CPU (about 70–100 ms on an idle modern core)`);
   console.log(`Model Lab dataset import benchmark: ${availableParallelism()} cores (load average ${loadavg()[0]!.toFixed(1)}), Node ${process.version}, libvips ${sharp.versions.vips}`);
+  console.log(`  reference: a 10^8-step integer loop took ${reference().toFixed(0)} ms of CPU (about 70–100 ms on an idle modern core)`);
+
   try {
     if (existsSync(FASHION_MNIST)) {
       const times: number[] = [];

@@ -11,6 +11,7 @@ export {
   readLabels,
   readManifest,
   readShard,
+  readSplit,
   renameDataset,
   summarise,
 } from './store';

@@ -193,3 +193,16 @@ export function decodeLabels(bytes: Uint8Array): Uint16Array {
   for (let i = 0; i < out.length; i++) out[i] = view.getUint16(2 * i, true);
   return out;
 }
+
+/** A whole split for Node callers (the CLI's train and eval): its shards in order and its labels as numbers. */
+export async function readSplit(
+  root: string,
+  name: string,
+  split: DatasetSplit,
+): Promise<{ manifest: DatasetManifest; shards: Uint8Array[]; labels: Uint16Array }> {
+  const manifest = await readManifest(root, name);
+  const infos = manifest.shards.filter((s) => s.split === split).sort((a, b) => a.index - b.index);
+  const shards: Uint8Array[] = [];
+  for (const shard of infos) shards.push(await readShard(root, name, split, shard.index, manifest));
+  return { manifest, shards, labels: decodeLabels(await readLabels(root, name, split, manifest)) };
+}

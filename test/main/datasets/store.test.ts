@@ -14,6 +14,7 @@ import {
   readLabels,
   readManifest,
   readShard,
+  readSplit,
   renameDataset,
   validateDatasetName,
 } from '../../../main/services/datasets/index';
@@ -129,6 +130,14 @@ describe('the store', () => {
     }
     await expect(readShard(root, 's', 'train', 4)).rejects.toThrow(/has no train shard 4; its train split has 4 shards \(0 to 3\)/);
     await expect(readShard(root, 's', 'nope' as never, 0)).rejects.toThrow(/Split "nope" is not one of train, val, test/);
+  });
+
+  it('reads a whole split for Node trainers: shards in order, labels as numbers', async () => {
+    await importDataset(root, { path: source, name: 'w' }, { shardBytes: 20 * 10 });
+    const { manifest, shards, labels } = await readSplit(root, 'w', 'train');
+    expect(shards.map((s) => s.length / 20)).toEqual([10, 10, 10, 6]);
+    expect(labels.length).toBe(manifest.counts.train);
+    expect(shards[1]).toEqual(await readShard(root, 'w', 'train', 1));
   });
 
   it('detects a damaged shard file', async () => {
