@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCommandArgs } from '../../main/cli/command';
+import { dataCommand } from '../../main/cli/commands/data';
 import { main } from '../../main/cli/main';
 import { layout } from '../../main/services/data-folder';
 import { tempFolder, writeIdx, writeImageFolder } from '../fixtures/datasets/make';
@@ -92,6 +94,20 @@ describe('model-lab data', () => {
     expect((await cli('data', 'frobnicate')).code).toBe(2);
     expect((await cli('data')).stderr).toMatch(/needs a subcommand/);
     expect(existsSync(join(layout.datasets(dataDir), 'y'))).toBe(false);
+  });
+
+  it('draws a progress bar on stderr when interactive, and none otherwise', async () => {
+    await writeIdx(join(work.path, 'mnist'), { train: 30, classes: 3 });
+    let stderr = '';
+    let stdout = '';
+    const args = parseCommandArgs(dataCommand, ['import', join(work.path, 'mnist'), '--name', 'bar']);
+    const code = await dataCommand.run(args, { data: { path: dataDir, source: 'flag' }, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), interactive: true });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^\r\[ +\] +0% Reading 'mnist'/);
+    expect(stderr).toMatch(/\r\[#{30}\] 100% Imported 30 samples as 'bar'\. *\n$/);
+    expect(stdout).toMatch(/^Imported 'bar'/);
+    const quiet = await cli('data', 'import', join(work.path, 'mnist'), '--name', 'quiet');
+    expect(quiet.stderr).toBe('');
   });
 
   it('prints its help', async () => {
