@@ -2,8 +2,9 @@
 import type { Command } from '../command';
 import { dataCommand } from './data';
 import { evalCommand } from './eval';
+import { importCommand } from './import';
 import { infoCommand } from './info';
 import { summaryCommand } from './summary';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [infoCommand, summaryCommand, dataCommand, trainCommand, evalCommand];
+export const commands: Command[] = [infoCommand, summaryCommand, dataCommand, trainCommand, evalCommand, importCommand];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerNode } from '../../../renderer/core/ir';
 import { importOnnx, ImportError, type ImportResult } from '../../../renderer/core/import/index';
 import { lowerInference } from '../../../renderer/core/lowering/index';
-import { attribute, floatTensor, GraphBuilder, int64Vector, model as makeModel, tensor } from '../../../renderer/core/onnx/builder';
+import { floatTensor, GraphBuilder, int64Vector, model as makeModel, tensor } from '../../../renderer/core/onnx/builder';
 import { encodeModel } from '../../../renderer/core/onnx/codec';
 import { DataType, type Dim, type Model } from '../../../renderer/core/onnx/model';
 import { refTensor, runReference } from '../../../renderer/core/onnx/reference';
@@ -17,7 +17,7 @@ let seed = 1;
 const weights = (name: string, dims: number[]) => floatTensor(name, dims, randomValues(dims.reduce((a, b) => a * b, 1), seed++));
 
 /** A model on input [batch, ...chw] built by `body`, which returns the output value. */
-function build(chw: number[], body: (b: GraphBuilder, x: string) => string, options: { opset?: number; batch?: Dim; metadata?: Record<string, string> } = {}): Model {
+function build(chw: Dim[], body: (b: GraphBuilder, x: string) => string, options: { opset?: number; batch?: Dim; metadata?: Record<string, string> } = {}): Model {
   const b = new GraphBuilder('test');
   const x = b.input('input', DataType.FLOAT, [options.batch ?? 'N', ...chw]);
   const y = body(b, x);
