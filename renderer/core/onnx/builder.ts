@@ -87,6 +87,30 @@ export function attribute<T extends AttributeType>(name: string, type: T, value:
   return { name, type, value: normalised } as Attribute;
 }
 
+/** Why a plain value cannot be an attribute of this type, or undefined when it can. */
+function attributeValueProblem(type: AttributeType, value: unknown): string | undefined {
+  const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+  const isFloat = (v: unknown) => typeof v === 'number';
+  switch (type) {
+    case 'int':
+      return isInt(value) ? undefined : 'an integer';
+    case 'float':
+      return isFloat(value) ? undefined : 'a number';
+    case 'ints':
+      return Array.isArray(value) && value.every(isInt) ? undefined : 'a list of integers';
+    case 'floats':
+      return Array.isArray(value) && value.every(isFloat) ? undefined : 'a list of numbers';
+    case 'string':
+      return typeof value === 'string' ? undefined : 'a string';
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'a list of strings';
+    case 'tensor':
+      return typeof value === 'object' && value !== null && 'dataType' in value && 'dims' in value ? undefined : 'a tensor';
+    default:
+      return undefined;
+  }
+}
+
 /** Attributes from plain values, typed by the op's schema. Undefined values are skipped. */
 export function attributesFor(opType: string, values: Readonly<Record<string, unknown>>): Attribute[] {
   const out: Attribute[] = [];
@@ -98,6 +122,10 @@ export function attributesFor(opType: string, values: Readonly<Record<string, un
         'onnx-build',
         `${opType} has no attribute '${name}' in the schema table; pass it with attribute(name, type, value) if it is intended.`,
       );
+    }
+    const problem = attributeValueProblem(type, value);
+    if (problem) {
+      throw new OnnxError('onnx-build', `${opType} attribute '${name}' must be ${problem}, but it is ${JSON.stringify(value)}.`);
     }
     out.push(attribute(name, type, (Array.isArray(value) ? [...value] : value) as never));
   }

@@ -431,6 +431,6 @@ type AttrNamesOf<Op extends OpType> = AttrRecordsOf<Op> extends infer R ? (R ext
 type SpecOf<Op extends OpType, K> = Extract<AttrRecordsOf<Op>, Record<K & PropertyKey, unknown>>[K & keyof Extract<AttrRecordsOf<Op>, Record<K & PropertyKey, unknown>>];
 
 /** The attributes an op accepts, with TypeScript types from the schema: `OpAttrs<'Conv'>['group']` is number. */
-export type OpAttrs<Op extends OpType> = {
-  [K in AttrNamesOf<Op>]?: SpecOf<Op, K> extends { type: infer T extends AttributeType } ? AttrTsType<T> : never;
-};
+export type OpAttrs<Op extends OpType> = [AttrNamesOf<Op>] extends [never]
+  ? Record<string, never>
+  : { [K in AttrNamesOf<Op>]?: SpecOf<Op, K> extends { type: infer T extends AttributeType } ? AttrTsType<T> : never };
