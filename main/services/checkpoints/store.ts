@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Checkpoint, CheckpointInfo, CheckpointSaveRequest, JsonValue } from '../../../preload/types/checkpoints';
 import type { LayerGraph } from '../../../renderer/core/ir';
 import { layout } from '../data-folder';
-import { nodeDisk, tempName, writeFileAtomic, type Disk } from '../datasets/disk';
+import { exactBytes, nodeDisk, tempName, writeFileAtomic, type Disk } from '../datasets/disk';
 import { DatasetError, isErrno } from '../datasets/errors';
 import { validateDatasetName } from '../datasets/names';
 import { CheckpointError } from './errors';
@@ -150,8 +150,7 @@ export async function loadCheckpoint(root: string, name: string): Promise<Checkp
   const info = await readInfo(dir, name);
   const read = async (file: string) => {
     try {
-      const buffer = await readFile(join(dir, file));
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      return exactBytes(await readFile(join(dir, file)));
     } catch (error) {
       if (isErrno(error, 'ENOENT')) throw new CheckpointError('checkpoint-corrupt', `Checkpoint '${name}' lacks its file '${file}'; the checkpoint cannot be loaded.`);
       throw error;

@@ -47,3 +47,12 @@ export function writerAlive(entryName: string): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * A plain Uint8Array that owns exactly its bytes. Results cross to the renderer by structured clone (which copies
+ * a view's whole ArrayBuffer) or as transferables, so a view into a larger (pooled) buffer is copied out.
+ */
+export function exactBytes(buffer: Uint8Array): Uint8Array {
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) return new Uint8Array(buffer.buffer, 0, buffer.byteLength);
+  return new Uint8Array(buffer);
+}

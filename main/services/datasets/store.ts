@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATASET_SPLITS, type DatasetManifest, type DatasetSplit, type DatasetSummary } from '../../../preload/types/datasets';
 import { layout } from '../data-folder';
-import { nodeDisk, tempName, writeFileAtomic, writerAlive, type Disk } from './disk';
+import { exactBytes, nodeDisk, tempName, writeFileAtomic, writerAlive, type Disk } from './disk';
 import { DatasetError, isErrno } from './errors';
 import { validateDatasetName } from './names';
 
@@ -159,14 +159,13 @@ function shardOf(manifest: DatasetManifest, split: DatasetSplit, index: number) 
   return shard;
 }
 
-const asBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 /** One whole shard: `count` samples, uint8, N×C×H×W. */
 export async function readShard(root: string, name: string, split: DatasetSplit, index: number, manifest?: DatasetManifest): Promise<Uint8Array> {
   const m = manifest ?? (await readManifest(root, name));
   const shard = shardOf(m, split, index);
   const file = join(datasetDir(root, name), shard.file);
-  const bytes = asBytes(await readFile(file));
+  const bytes = exactBytes(await readFile(file));
   const expected = shard.count * m.shape[0] * m.shape[1] * m.shape[2];
   if (bytes.length !== expected) {
     throw new DatasetError('dataset-corrupt', `'${file}' is ${bytes.length} bytes; ${shard.count} samples of ${m.shape.join('×')} need ${expected}. Import the dataset again.`);
@@ -179,7 +178,7 @@ export async function readLabels(root: string, name: string, split: DatasetSplit
   const m = manifest ?? (await readManifest(root, name));
   if (!DATASET_SPLITS.includes(split)) throw new DatasetError('dataset-options', `Split ${JSON.stringify(split)} is not one of train, val, test.`);
   const file = join(datasetDir(root, name), m.labelFiles[split]);
-  const bytes = asBytes(await readFile(file));
+  const bytes = exactBytes(await readFile(file));
   if (bytes.length !== m.counts[split] * 2) {
     throw new DatasetError('dataset-corrupt', `'${file}' is ${bytes.length} bytes; ${m.counts[split]} labels need ${m.counts[split] * 2}. Import the dataset again.`);
   }

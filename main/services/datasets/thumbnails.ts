@@ -1,6 +1,7 @@
 // Preview images: a PNG grid with one row per class, or one sample as a PNG. Pixels come from the shards.
 import sharp from 'sharp';
 import { DATASET_SPLITS, type DatasetManifest, type DatasetSplit, type DatasetThumbnailRequest } from '../../../preload/types/datasets';
+import { exactBytes } from './disk';
 import { DatasetError } from './errors';
 import { decodeLabels, readLabels, readManifest, readShard } from './store';
 
@@ -29,7 +30,7 @@ async function encode(canvas: Uint8Array, width: number, height: number, channel
   if (scale > 1) image = image.resize(width * scale, height * scale, { kernel: 'nearest' });
   // Without an explicit colourspace libvips writes grey canvases as RGB PNGs.
   const png = await image.toColourspace(channels === 1 ? 'b-w' : 'srgb').png().toBuffer();
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+  return exactBytes(png);
 }
 
 function checkSplit(manifest: DatasetManifest, split: DatasetSplit): void {

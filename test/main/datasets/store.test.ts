@@ -122,6 +122,9 @@ describe('the store', () => {
     const shard = await readShard(root, 's', 'train', 3);
     expect(shard).toBeInstanceOf(Uint8Array);
     expect(shard.length).toBe(6 * 20);
+    // Structured clone copies a view's whole ArrayBuffer: a shard must own exactly its bytes.
+    expect(shard.buffer.byteLength).toBe(shard.length);
+    expect((await readLabels(root, 's', 'val')).buffer.byteLength).toBe(manifest.counts.val * 2);
     // Each generated sample encodes its class in its pixels: sample i of class L has pixel p = (7i + 31L + p(L+1)) mod 256.
     for (let k = 0; k < 6; k++) {
       const s = shard.subarray(k * 20, (k + 1) * 20);
