@@ -18,7 +18,7 @@ export interface DataDescription {
 /** Where the trainer's samples come from: the dataset store in Node, the host API (or a worker port) in the app. */
 export interface DataSource {
   describe(): Promise<DataDescription>;
-  /** One whole shard, uint8 N×C×H×W. */
+  /** One whole shard, uint8 N×C×H×W, a fresh array the caller may keep or transfer to a worker. */
   shard(split: DatasetSplit, index: number): Promise<Uint8Array>;
   /** The split's labels, one class index per sample in stored order. */
   labels(split: DatasetSplit): Promise<Uint16Array>;

@@ -16,3 +16,4 @@ export {
   type TrainerState,
   type TrainingResult,
 } from './trainer';
+export { startTrainerWorker, TrainerClient, type FromWorker, type PortLike, type ToWorker, type TrainConfig } from './worker-protocol';
