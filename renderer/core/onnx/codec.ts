@@ -67,7 +67,14 @@ const INT64_MIN = -(2n ** 63n);
 
 function int64Big(value: number | LongLike | null | undefined, unsigned = false): bigint {
   if (value === null || value === undefined) return 0n;
-  if (typeof value === 'number') return BigInt(Math.trunc(value));
+  if (typeof value === 'number') {
+    // Without the 'long' package (browser bundles) protobufjs returns int64 as a double: beyond ±2^53 it is
+    // rounded, and INT64_MAX (Slice's "to the end") arrives as 2^63. Clamp so the extremes stay the extremes.
+    if (!Number.isFinite(value)) return value > 0 ? (unsigned ? 2n ** 64n - 1n : INT64_MAX) : unsigned ? 0n : INT64_MIN;
+    const big = BigInt(Math.trunc(value));
+    if (unsigned) return big >= 2n ** 64n ? 2n ** 64n - 1n : big < 0n ? BigInt.asUintN(64, big) : big;
+    return big > INT64_MAX ? INT64_MAX : big < INT64_MIN ? INT64_MIN : big;
+  }
   const big = BigInt(value.high) * TWO_32 + BigInt(value.low >>> 0);
   return unsigned ? BigInt.asUintN(64, big) : BigInt.asIntN(64, big);
 }
