@@ -1,6 +1,7 @@
 // A dataset's health: class balance, byte-identical duplicates, train/test leakage, skipped files, intact files.
 import { createHash } from 'node:crypto';
 import type { DatasetHealth, DatasetSplit, DuplicateGroup } from '../../../preload/types/datasets';
+import { yieldToEventLoop } from './importer';
 import { decodeLabels, readLabels, readManifest, readShard, startContentHash } from './store';
 
 const MAX_GROUPS = 100;
@@ -19,6 +20,7 @@ export async function datasetHealth(root: string, name: string): Promise<Dataset
       const bytes = await readShard(root, name, split, shard.index, manifest);
       contentHash.update(bytes);
       for (let i = 0; i < shard.count; i++) {
+        if ((i & 4095) === 4095) await yieldToEventLoop();
         const key = createHash('sha1').update(bytes.subarray(i * sampleBytes, (i + 1) * sampleBytes)).digest('base64');
         const index = shard.first + i;
         const entry = { split, index, label: labels[index]! };

@@ -190,6 +190,8 @@ class SplitWriter {
   }
 }
 
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const cancelled = () => new DatasetError('dataset-cancelled', 'The import was cancelled; nothing was added.');
 
 /** Imports `request.path` as dataset `request.name`. Nothing is visible in the store until it has all succeeded. */
@@ -255,7 +257,9 @@ export async function importDataset(root: string, request: DatasetImportRequest,
         for (const pick of picks) {
           await writer.add(converters[pick.set]!.direct!(pick.index), sets[pick.set]!.labels[pick.index]!);
           done += 1;
-          if ((done & 4095) === 0) {
+          if ((done & 1023) === 0) {
+            // Let IPC and other requests through: in Electron this loop runs on the main process's only thread.
+            await yieldToEventLoop();
             if (signal?.aborted) throw cancelled();
             progress();
           }
