@@ -324,24 +324,31 @@ const conv: Kernel = (node, inputs, attrs) => {
   const [OH, OW] = as2d(g.output, rank, 1) as [number, number];
   const Mg = M / group;
   const out = new Float64Array(N * M * OH * OW);
+  // y[n, m, oh, ow] = b[m] + Σ_c,kh,kw x[n, g·Cg + c, oh·SH − PT + kh·DH, ow·SW − PL + kw·DW] · w[m, c, kh, kw],
+  // taps outside the input reading zero. Looped tap by tap so the innermost loop runs along an output row.
   for (let n = 0; n < N; n++)
     for (let m = 0; m < M; m++) {
       const gi = Math.floor(m / Mg);
-      for (let oh = 0; oh < OH; oh++)
-        for (let ow = 0; ow < OW; ow++) {
-          let acc = bias ? bias.data[m]! : 0;
-          for (let c = 0; c < Cg; c++)
-            for (let kh = 0; kh < KH; kh++) {
-              const ih = oh * SH - PT + kh * DH;
-              if (ih < 0 || ih >= H) continue;
-              for (let kw = 0; kw < KW; kw++) {
-                const iw = ow * SW - PL + kw * DW;
-                if (iw < 0 || iw >= W) continue;
-                acc += x.data[((n * C + gi * Cg + c) * H + ih) * W + iw]! * w.data[((m * Cg + c) * KH + kh) * KW + kw]!;
-              }
+      const outBase = (n * M + m) * OH * OW;
+      if (bias) out.fill(bias.data[m]!, outBase, outBase + OH * OW);
+      for (let c = 0; c < Cg; c++) {
+        const xBase = (n * C + gi * Cg + c) * H * W;
+        const wBase = (m * Cg + c) * KH * KW;
+        for (let kh = 0; kh < KH; kh++) {
+          const ohFirst = Math.max(0, Math.ceil((PT - kh * DH) / SH));
+          const ohLast = Math.min(OH - 1, Math.floor((H - 1 + PT - kh * DH) / SH));
+          for (let kw = 0; kw < KW; kw++) {
+            const wv = w.data[wBase + kh * KW + kw]!;
+            const owFirst = Math.max(0, Math.ceil((PL - kw * DW) / SW));
+            const owLast = Math.min(OW - 1, Math.floor((W - 1 + PL - kw * DW) / SW));
+            for (let oh = ohFirst; oh <= ohLast; oh++) {
+              const xRow = xBase + (oh * SH - PT + kh * DH) * W - PL + kw * DW;
+              const oRow = outBase + oh * OW;
+              for (let ow = owFirst; ow <= owLast; ow++) out[oRow + ow]! += wv * x.data[xRow + ow * SW]!;
             }
-          out[((n * M + m) * OH + oh) * OW + ow] = acc;
+          }
         }
+      }
     }
   return [{ dataType: x.dataType, dims: [N, M, ...g.output], data: out }];
 };
@@ -369,25 +376,29 @@ const convTranspose: Kernel = (node, inputs, attrs) => {
       const plane = (n * M + m) * OH * OW;
       if (bias) out.fill(bias.data[m]!, plane, plane + OH * OW);
     }
+  // y[n, g·Mg + mo, ih·SH − PT + kh·DH, iw·SW − PL + kw·DW] += x[n, c, ih, iw] · w[c, mo, kh, kw] (c in group g).
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++) {
       const gi = Math.floor(c / Cg);
-      for (let ih = 0; ih < H; ih++)
-        for (let iw = 0; iw < W; iw++) {
-          const v = x.data[((n * C + c) * H + ih) * W + iw]!;
-          for (let mo = 0; mo < Mg; mo++) {
-            const m = gi * Mg + mo;
-            for (let kh = 0; kh < KH; kh++) {
-              const oh = ih * SH - PT + kh * DH;
-              if (oh < 0 || oh >= OH) continue;
-              for (let kw = 0; kw < KW; kw++) {
-                const ow = iw * SW - PL + kw * DW;
-                if (ow < 0 || ow >= OW) continue;
-                out[((n * M + m) * OH + oh) * OW + ow]! += v * w.data[((c * Mg + mo) * KH + kh) * KW + kw]!;
-              }
+      const xBase = (n * C + c) * H * W;
+      for (let mo = 0; mo < Mg; mo++) {
+        const outBase = (n * M + gi * Mg + mo) * OH * OW;
+        const wBase = (c * Mg + mo) * KH * KW;
+        for (let kh = 0; kh < KH; kh++) {
+          const ihFirst = Math.max(0, Math.ceil((PT - kh * DH) / SH));
+          const ihLast = Math.min(H - 1, Math.floor((OH - 1 + PT - kh * DH) / SH));
+          for (let kw = 0; kw < KW; kw++) {
+            const wv = w.data[wBase + kh * KW + kw]!;
+            const iwFirst = Math.max(0, Math.ceil((PL - kw * DW) / SW));
+            const iwLast = Math.min(W - 1, Math.floor((OW - 1 + PL - kw * DW) / SW));
+            for (let ih = ihFirst; ih <= ihLast; ih++) {
+              const oRow = outBase + (ih * SH - PT + kh * DH) * OW - PL + kw * DW;
+              const xRow = xBase + ih * W;
+              for (let iw = iwFirst; iw <= iwLast; iw++) out[oRow + iw * SW]! += wv * x.data[xRow + iw]!;
             }
           }
         }
+      }
     }
   return [{ dataType: x.dataType, dims: [N, M, ...g.output], data: out }];
 };
@@ -491,12 +502,14 @@ const matmul: Kernel = (node, inputs) => {
   for (let t = 0; t < count; t++) {
     const oa = ia[t]! * M * K;
     const ob = ib[t]! * K * N;
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < N; j++) {
-        let acc = 0;
-        for (let k = 0; k < K; k++) acc += a.data[oa + i * K + k]! * b.data[ob + k * N + j]!;
-        out[(t * M + i) * N + j] = acc;
+    for (let i = 0; i < M; i++) {
+      const row = (t * M + i) * N;
+      for (let k = 0; k < K; k++) {
+        const av = a.data[oa + i * K + k]!;
+        const bRow = ob + k * N;
+        for (let j = 0; j < N; j++) out[row + j]! += av * b.data[bRow + j]!;
       }
+    }
   }
   const dims = [...batch, ...(a0.dims.length === 1 ? [] : [M]), ...(b0.dims.length === 1 ? [] : [N])];
   return [{ dataType: a0.dataType, dims, data: out }];
