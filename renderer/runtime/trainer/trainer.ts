@@ -51,6 +51,12 @@ export interface TrainerOptions {
   onEvent?: (event: TrainerEvent) => void;
   /** Awaited after each epoch (after its event), before the next one starts: a consistent moment for checkpoints. */
   afterEpoch?: (metrics: EpochMetrics) => Promise<void>;
+  /**
+   * Continue a run from a checkpoint taken at the end of epoch `epoch` (after `step` steps): the optimiser state
+   * comes back, and since each epoch's order depends only on the seed and the epoch, the run goes on exactly as an
+   * uninterrupted one would (a plateau schedule's history is not restored).
+   */
+  resume?: { epoch: number; step: number; optimizerState?: WeightStore };
   /** Yield to the event loop at least this often while training (ms; default 50), so pause/stop messages arrive. */
   yieldEveryMs?: number;
 }
@@ -136,6 +142,14 @@ export class Trainer {
       checkSchedule(options.schedule);
     } catch (error) {
       throw new TrainerError((error as Error).message);
+    }
+    if (options.resume) {
+      const { epoch, step } = options.resume;
+      if (!Number.isInteger(epoch) || epoch < 0 || epoch > options.epochs || !Number.isInteger(step) || step < 0) {
+        throw new TrainerError(`Cannot resume at epoch ${epoch}, step ${step} of a ${options.epochs}-epoch run.`);
+      }
+      this.epochsDone = epoch;
+      this.stepsDone = step;
     }
     const s = options.schedule.schedule;
     this.plateau = s.kind === 'plateau' ? new PlateauMonitor(s.patience, s.threshold) : undefined;
@@ -230,15 +244,19 @@ export class Trainer {
   private initialiseResident(): void {
     const { Tensor } = this.session.ort;
     const weights = this.options.weights;
-    const take = (name: string, shape: readonly number[], what: string) => {
-      const w = weights.get(name);
-      if (!w) throw new TrainerError(`The initial weights lack ${what} '${name}'; initialise the model's weights first.`);
+    const take = (name: string, shape: readonly number[], what: string, from: WeightStore = weights) => {
+      const w = from.get(name);
+      if (!w) throw new TrainerError(`The initial ${from === weights ? 'weights' : 'optimiser state'} lack ${what} '${name}'.`);
       if (w.dims.join('x') !== shape.join('x')) throw new TrainerError(`The initial ${what} '${name}' is ${w.dims.join('×')}; the model needs ${shape.join('×')}.`);
       return new Tensor('float32', Float32Array.from(w.data), [...shape]);
     };
     for (const p of this.options.program.params) this.resident.set(p.name, take(p.name, p.shape, 'parameter'));
     for (const b of this.options.program.buffers) this.resident.set(b.input, take(b.input, b.shape, 'running statistic'));
-    for (const s of this.step.inputs.state) this.resident.set(s.input, new Tensor('float32', new Float32Array(elementCount(s.shape)), [...s.shape]));
+    const saved = this.options.resume?.optimizerState;
+    for (const s of this.step.inputs.state) {
+      if (saved) this.resident.set(s.input, take(s.input, s.shape, 'optimiser state', saved));
+      else this.resident.set(s.input, new Tensor('float32', new Float32Array(elementCount(s.shape)), [...s.shape]));
+    }
   }
 
   pause(): void {
