@@ -517,16 +517,37 @@ const matmul: Kernel = (node, inputs) => {
 
 const batchNormalization: Kernel = (node, inputs, attrs) => {
   const [x, scale, bias, mean, variance] = [0, 1, 2, 3, 4].map((i) => need(node, inputs, i)) as RefTensor[];
-  if (attrs.int('training_mode', 0) === 1) fail(node, 'training_mode = 1 is not supported; build training statistics from primitives.');
   const epsilon = attrs.float('epsilon', 1e-5);
   const C = x!.dims[1]!;
   const inner = elementCount(x!.dims.slice(2));
+  const training = attrs.int('training_mode', 0) === 1;
+  let useMean = mean!.data;
+  let useVar = variance!.data;
+  const extra: RefTensor[] = [];
+  if (training) {
+    // Batch statistics over every axis but the channel (population variance); running statistics are blended:
+    // running = input · momentum + batch · (1 − momentum).
+    const momentum = attrs.float('momentum', 0.9);
+    const count = x!.data.length / C;
+    const batchMean = new Float64Array(C);
+    const batchVar = new Float64Array(C);
+    for (let i = 0; i < x!.data.length; i++) batchMean[Math.floor(i / inner) % C]! += x!.data[i]! / count;
+    for (let i = 0; i < x!.data.length; i++) {
+      const c = Math.floor(i / inner) % C;
+      batchVar[c]! += (x!.data[i]! - batchMean[c]!) ** 2 / count;
+    }
+    useMean = batchMean;
+    useVar = batchVar;
+    const blend = (running: Float64Array, batch: Float64Array) => running.map((r, c) => r * momentum + batch[c]! * (1 - momentum));
+    extra.push({ dataType: mean!.dataType, dims: [C], data: blend(mean!.data, batchMean) });
+    extra.push({ dataType: variance!.dataType, dims: [C], data: blend(variance!.data, batchVar) });
+  }
   const out = new Float64Array(x!.data.length);
   for (let i = 0; i < out.length; i++) {
     const c = Math.floor(i / inner) % C;
-    out[i] = (scale!.data[c]! * (x!.data[i]! - mean!.data[c]!)) / Math.sqrt(variance!.data[c]! + epsilon) + bias!.data[c]!;
+    out[i] = (scale!.data[c]! * (x!.data[i]! - useMean[c]!)) / Math.sqrt(useVar[c]! + epsilon) + bias!.data[c]!;
   }
-  return [{ dataType: x!.dataType, dims: [...x!.dims], data: out }];
+  return [{ dataType: x!.dataType, dims: [...x!.dims], data: out }, ...extra];
 };
 
 const lrn: Kernel = (node, inputs, attrs) => {

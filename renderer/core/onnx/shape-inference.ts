@@ -118,6 +118,11 @@ function inferNode(
     if (dims.every((d) => typeof d === 'number')) constants.set(node.outputs[0]!, { dataType: DataType.INT64, dims: [dims.length], data: Float64Array.from(dims as number[]) });
     return [{ elemType: DataType.INT64, shape: [dims.length] }];
   }
+  if (node.opType === 'BatchNormalization' && node.outputs.length > 1) {
+    // Training mode: Y, then the running mean and variance, one value per channel.
+    const stats = withShape(inputs[3]?.elemType ?? elemType, shape && shape.length > 1 ? [shape[1]!] : inputs[3]?.shape);
+    return [withShape(elemType, shape), stats, stats];
+  }
   if (sameAsInput.has(node.opType)) {
     return [withShape(elemType, shape)];
   }
