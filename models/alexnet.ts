@@ -128,6 +128,7 @@ export const alexnetPaper = zooEntry(
     source: 'Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep CNNs, NIPS 2012 (§3, Fig. 2)',
     defaultInput: [3, 227, 227],
     defaultClasses: 1000,
+    initialisation: 'alexnet-paper',
   },
   paperAlexnet,
 );

@@ -1,5 +1,5 @@
 // What every zoo family file shares: turning a node-list builder into a ZooModel with its defaults applied.
-import type { GraphNode } from '../renderer/core/ir';
+import type { GraphNode, InitScheme } from '../renderer/core/ir';
 import type { ZooModel } from './index';
 
 /** Zoo blocks open collapsed, so a model first reads like its paper's table (stages, modules), not 400 layers. */
@@ -11,15 +11,17 @@ function collapseBlocks(nodes: GraphNode[]): GraphNode[] {
 
 /** A zoo model from a builder that receives the build options with the model's defaults filled in. */
 export function zooEntry(
-  entry: Omit<ZooModel, 'build'>,
+  entry: Omit<ZooModel, 'build'> & { initialisation?: InitScheme },
   build: (input: [number, number, number], classes: number) => GraphNode[],
 ): ZooModel {
+  const { initialisation, ...model } = entry;
   return {
-    ...entry,
+    ...model,
     build(options = {}) {
       const input = options.input ?? entry.defaultInput;
       const classes = options.classes ?? entry.defaultClasses;
-      return { format: 'model-lab/graph', version: 1, name: entry.id, nodes: collapseBlocks(build([...input], classes)) };
+      const nodes = collapseBlocks(build([...input], classes));
+      return { format: 'model-lab/graph', version: 1, name: entry.id, nodes, ...(initialisation ? { initialisation } : {}) };
     },
   };
 }

@@ -124,7 +124,16 @@ export interface LayerGraph {
   output?: string;
   /** Class names, when known (from a dataset or an imported model). */
   classes?: string[];
+  /** How fresh weights are drawn (default 'auto': Kaiming before ReLU, Xavier otherwise). */
+  initialisation?: InitScheme;
 }
+
+/**
+ * 'auto': Kaiming normal (fan-in) for convolutions and dense layers that feed a ReLU, Xavier uniform otherwise;
+ * 'xavier' / 'kaiming' everywhere; 'alexnet-paper': N(0, 0.01) weights, biases 1 in conv2, conv4, conv5 and the
+ * hidden dense layers, 0 elsewhere (Krizhevsky et al. 2012, section 5). BatchNorm: γ 1, β 0, statistics 0 and 1.
+ */
+export type InitScheme = 'auto' | 'kaiming' | 'xavier' | 'alexnet-paper';
 
 /**
  * A graph after block expansion: layers only. Each layer remembers which blocks it came from (outermost

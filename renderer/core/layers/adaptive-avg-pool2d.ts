@@ -59,4 +59,29 @@ export const adaptiveAvgPool2d: LayerDefinition<'AdaptiveAvgPool2d', AdaptiveAvg
     const [kernelW, strideW] = axis(width, outWidth);
     return { kind: 'window', kernel: [kernelH, kernelW], stride: [strideH, strideW], padding: [0, 0], dilation: [1, 1] };
   },
+  // Equal sizes: nothing to do; 1×1: global pooling; divisible: a plain average pool; otherwise PyTorch's uneven
+  // bins as one matrix product with the bin-averaging matrix (exact, and differentiable with MatMul's rule).
+  lower(ctx, site) {
+    const [channels, height, width] = site.inputs[0]!.shape as [number, number, number];
+    const [outHeight, outWidth] = site.attrs.outputSize;
+    const x = site.values[0]!;
+    if (outHeight === height && outWidth === width) return x;
+    if (outHeight === 1 && outWidth === 1) return ctx.op('GlobalAveragePool', [x], {}, { final: true });
+    if (height % outHeight === 0 && width % outWidth === 0) {
+      const kernel = [height / outHeight, width / outWidth];
+      return ctx.op('AveragePool', [x], { kernel_shape: kernel, strides: kernel }, { final: true });
+    }
+    const averaging = new Array<number>(height * width * outHeight * outWidth).fill(0);
+    for (let i = 0; i < outHeight; i++) {
+      const [h0, h1] = [Math.floor((i * height) / outHeight), Math.ceil(((i + 1) * height) / outHeight)];
+      for (let j = 0; j < outWidth; j++) {
+        const [w0, w1] = [Math.floor((j * width) / outWidth), Math.ceil(((j + 1) * width) / outWidth)];
+        const share = 1 / ((h1 - h0) * (w1 - w0));
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) averaging[(h * width + w) * outHeight * outWidth + i * outWidth + j] = share;
+      }
+    }
+    const rows = ctx.op('Reshape', [x, ctx.ints([-1, height * width])], {}, { suffix: 'rows' });
+    const pooled = ctx.op('MatMul', [rows, ctx.float(averaging, [height * width, outHeight * outWidth])], {}, { suffix: 'bins' });
+    return ctx.op('Reshape', [pooled, ctx.ints([-1, channels, outHeight, outWidth])], {}, { final: true });
+  },
 };

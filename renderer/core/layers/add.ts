@@ -30,4 +30,12 @@ export const add: LayerDefinition<'Add', AddAttrs> = {
   // Count-every-layer rule: n − 1 additions per output value for n inputs.
   allMacs: (site, output) => (site.inputs.length - 1) * elementCount(output),
   receptiveField: () => ({ kind: 'merge' }),
+  lower(ctx, site) {
+    let sum = site.values[0]!;
+    site.values.slice(1).forEach((value, i) => {
+      const last = i === site.values.length - 2;
+      sum = ctx.op('Add', [sum, value], {}, last ? { final: true } : { suffix: `add${i}` });
+    });
+    return sum;
+  },
 };

@@ -42,4 +42,5 @@ export const concat: LayerDefinition<'Concat', ConcatAttrs> = {
   // Count-every-layer rule: copying computes nothing.
   allMacs: () => 0,
   receptiveField: () => ({ kind: 'merge' }),
+  lower: (ctx, site) => ctx.op('Concat', site.values, { axis: 1 }, { final: true }),
 };

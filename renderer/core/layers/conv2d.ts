@@ -144,4 +144,16 @@ export const conv2d: LayerDefinition<'Conv2d', Conv2dAttrs> = {
     const [top, left] = sitePadding(site);
     return { kind: 'window', kernel: site.attrs.kernel, stride: site.attrs.stride, padding: [top, left], dilation: site.attrs.dilation };
   },
+  lower(ctx, site) {
+    const { attrs } = site;
+    const inChannels = site.inputs[0]!.shape[0]!;
+    const weight = ctx.param('weight', [attrs.outChannels, inChannels / attrs.groups, attrs.kernel[0], attrs.kernel[1]]);
+    const inputs = [site.values[0]!, weight, ...(attrs.bias ? [ctx.param('bias', [attrs.outChannels])] : [])];
+    return ctx.op(
+      'Conv',
+      inputs,
+      { kernel_shape: attrs.kernel, strides: attrs.stride, dilations: attrs.dilation, group: attrs.groups, pads: sitePadding(site) },
+      { final: true },
+    );
+  },
 };

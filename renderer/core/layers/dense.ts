@@ -42,4 +42,10 @@ export const dense: LayerDefinition<'Dense', DenseAttrs> = {
     return this.macs(site, output);
   },
   receptiveField: () => ({ kind: 'global' }),
+  lower(ctx, site) {
+    const { outFeatures, bias } = site.attrs;
+    const weight = ctx.param('weight', [outFeatures, site.inputs[0]!.shape[0]!]);
+    const inputs = [site.values[0]!, weight, ...(bias ? [ctx.param('bias', [outFeatures])] : [])];
+    return ctx.op('Gemm', inputs, { transB: 1 }, { final: true });
+  },
 };

@@ -19,4 +19,5 @@ export const flatten: LayerDefinition<'Flatten', FlattenAttrs> = {
   // Count-every-layer rule: a reshape computes nothing.
   allMacs: () => 0,
   receptiveField: () => ({ kind: 'global' }),
+  lower: (ctx, site) => ctx.op('Flatten', [site.values[0]!], { axis: 1 }, { final: true }),
 };

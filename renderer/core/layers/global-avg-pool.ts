@@ -23,4 +23,5 @@ export const globalAvgPool: LayerDefinition<'GlobalAvgPool', GlobalAvgPoolAttrs>
   // Count-every-layer rule: one addition per input value.
   allMacs: (site) => elementCount(site.inputs[0]!.shape),
   receptiveField: () => ({ kind: 'global' }),
+  lower: (ctx, site) => ctx.op('GlobalAveragePool', [site.values[0]!], {}, { final: true }),
 };

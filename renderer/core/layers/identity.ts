@@ -9,4 +9,5 @@ export const identity: LayerDefinition<'Identity', IdentityAttrs> = {
   normalise: noAttrs,
   // Count-every-layer rule: computes nothing.
   ...pointwiseRules<IdentityAttrs>(0),
+  lower: (_ctx, site) => site.values[0]!,
 };

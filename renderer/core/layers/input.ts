@@ -29,4 +29,6 @@ export const input: LayerDefinition<'Input', InputAttrs> = {
   macs: () => 0,
   allMacs: () => 0,
   receptiveField: () => ({ kind: 'source' }),
+  // The graph input itself: the driver passes it in as the only value.
+  lower: (_ctx, site) => site.values[0]!,
 };

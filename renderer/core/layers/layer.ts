@@ -2,6 +2,8 @@
 // parameter and MAC counts, receptive-field rule and palette metadata. Layer files import only this module and
 // ../shape; the catalogue (index.ts) gathers them into one typed map.
 import type { LayerAttrsByKind, LayerKind } from '../ir';
+import type { OpType } from '../onnx/schema';
+import type { ParamRole } from '../weights';
 import { elementCount, type Shape } from '../shape';
 
 export type Pair2 = [number, number];
@@ -77,7 +79,7 @@ export interface Arity {
  * MACs: one multiply-add = one MAC. `macs` is the conventional count (convolutions and dense layers; zero for
  * every other kind); `allMacs` is the count-every-layer rule, documented in each layer file.
  *
- * A later issue adds `lower` (the ONNX lowering of one node) here, beside the other per-layer rules.
+ * `lower` emits the layer's ONNX nodes (see LowerContext).
  */
 export interface LayerDefinition<K extends LayerKind, A> {
   kind: K;
@@ -91,6 +93,41 @@ export interface LayerDefinition<K extends LayerKind, A> {
   macs(site: LayerSite<A>, output: Shape): number;
   allMacs(site: LayerSite<A>, output: Shape): number;
   receptiveField(site: LayerSite<A>, output: Shape): ReceptiveFieldRule;
+  /** Emits the layer's ONNX nodes and returns the name of the value holding its output. */
+  lower(ctx: LowerContext, site: LowerSite<A>): string;
+}
+
+/** A layer as the lowering sees it: checked attributes, input shapes, its output shape and its input values. */
+export interface LowerSite<A> extends LayerSite<A> {
+  output: Shape;
+  /** The ONNX value names of the inputs, in input order. */
+  values: readonly string[];
+}
+
+/**
+ * What a layer's `lower` uses to emit ONNX (opset 18). Inference mode writes the standard ops a viewer expects
+ * (BatchNormalization, LRN, no Dropout); training mode writes BatchNorm with batch statistics, LRN and dropout
+ * from ops that all run on onnxruntime-web's WebGPU EP, with parameters as graph inputs.
+ */
+export interface LowerContext {
+  mode: 'inference' | 'training';
+  /** The batch dimension: a number, or a symbolic name such as 'N'. */
+  batch: number | string;
+  /** Emit LRN from primitives even for inference (WebGPU has no LRN kernel). */
+  lrnAsPrimitives: boolean;
+  /**
+   * Appends a node. The layer's last op passes `final: true` so its output carries the layer's value name; other
+   * ops are named `<layer>/<suffix>`.
+   */
+  op(opType: OpType, inputs: readonly string[], attrs?: Readonly<Record<string, unknown>>, options?: { final?: boolean; suffix?: string }): string;
+  /** The layer's parameter `<layer>.<role>` (an initializer for inference, a graph input for training). */
+  param(role: ParamRole, dims: readonly number[]): string;
+  /** Training only: records the new value of a running statistic (`running_mean`, `running_var`). */
+  updateBuffer(role: ParamRole, value: string): void;
+  /** Training only: the dropout mask input `<layer>.mask` of this shape (values 0 or 1/(1 − p)). */
+  mask(dims: readonly number[], p: number): string;
+  float(values: number | readonly number[], dims?: readonly number[]): string;
+  ints(values: readonly number[]): string;
 }
 
 export const NO_PARAMS: ParamCount = Object.freeze({ trainable: 0, nonTrainable: 0 });

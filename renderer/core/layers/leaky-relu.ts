@@ -19,4 +19,5 @@ export const leakyRelu: LayerDefinition<'LeakyReLU', LeakyReLUAttrs> = {
   },
   // Count-every-layer rule: one operation per value.
   ...pointwiseRules<LeakyReLUAttrs>(1),
+  lower: (ctx, site) => ctx.op('LeakyRelu', [site.values[0]!], { alpha: site.attrs.negativeSlope }, { final: true }),
 };

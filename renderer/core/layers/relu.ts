@@ -9,4 +9,5 @@ export const relu: LayerDefinition<'ReLU', ReLUAttrs> = {
   normalise: noAttrs,
   // Count-every-layer rule: one operation per value.
   ...pointwiseRules<ReLUAttrs>(1),
+  lower: (ctx, site) => ctx.op('Relu', [site.values[0]!], {}, { final: true }),
 };

@@ -9,4 +9,5 @@ export const sigmoid: LayerDefinition<'Sigmoid', SigmoidAttrs> = {
   normalise: noAttrs,
   // Count-every-layer rule: one operation per value.
   ...pointwiseRules<SigmoidAttrs>(1),
+  lower: (ctx, site) => ctx.op('Sigmoid', [site.values[0]!], {}, { final: true }),
 };

@@ -13,4 +13,5 @@ export const softmax: LayerDefinition<'Softmax', SoftmaxAttrs> = {
   normalise: noAttrs,
   // Count-every-layer rule: per value, one exponential-and-accumulate and one division.
   ...pointwiseRules<SoftmaxAttrs>(2),
+  lower: (ctx, site) => ctx.op('Softmax', [site.values[0]!], { axis: 1 }, { final: true }),
 };

@@ -9,4 +9,5 @@ export const tanh: LayerDefinition<'Tanh', TanhAttrs> = {
   normalise: noAttrs,
   // Count-every-layer rule: one operation per value.
   ...pointwiseRules<TanhAttrs>(1),
+  lower: (ctx, site) => ctx.op('Tanh', [site.values[0]!], {}, { final: true }),
 };
