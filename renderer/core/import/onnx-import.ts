@@ -27,6 +27,7 @@ import type { ParamRole, WeightStore } from '../weights';
 import { ImportError, nodeLabel } from './errors';
 import { importFromMetadata, METADATA_GRAPH_KEY, readClasses } from './metadata';
 import { IdAllocator, modulePathsOf, Namer } from './names';
+import { findTorchLrn, probeInput, runTorchLrnRegion, torchLrnReference, type TorchLrn } from './torch-lrn';
 
 export interface ImportOptions {
   /** The graph's name; default the ONNX graph's name, else 'imported'. */
@@ -174,18 +175,22 @@ class Mapper {
   private foldedNodes = 0;
   private probeBatches: number[];
 
+  /** Stand-in LRN nodes for torch's LocalResponseNorm decompositions, with what they replace. */
+  private readonly torchLrns = new Map<Node, TorchLrn>();
+
   constructor(
     private readonly model: Model,
     private readonly opset: number,
     private readonly input: GraphInput,
     private readonly options: ImportOptions,
   ) {
-    this.graph = model.graph;
+    this.graph = this.withTorchLrnsReplaced(model.graph);
     const index = new Map(this.graph.nodes.map((node, i) => [node, i]));
     this.label = (node) => nodeLabel(node, index.get(node) ?? -1);
     this.probeBatches = typeof input.batch === 'number' ? [input.batch] : [2, 3];
     this.checkOperators();
     this.probes = this.probeBatches.map((batch) => this.infer(batch));
+    this.verifyTorchLrns();
     this.namer = new Namer(modulePathsOf(this.graph.initializers.map((t) => t.name), this.graph.nodes.map((n) => n.name)));
     for (const node of this.graph.nodes) {
       for (const name of node.inputs) {
@@ -194,6 +199,40 @@ class Mapper {
         list.push(node);
         this.consumers.set(name, list);
       }
+    }
+  }
+
+  /** The graph with each region that reads as torch's LocalResponseNorm replaced by one stand-in LRN node. */
+  private withTorchLrnsReplaced(graph: Graph): Graph {
+    const found = findTorchLrn(graph, this.opset);
+    if (found.length === 0) return graph;
+    const removed = new Set(found.flatMap((lrn) => [...lrn.region]));
+    const nodes = graph.nodes.flatMap((node): Node[] => {
+      const lrn = found.find((candidate) => candidate.div === node);
+      if (lrn) {
+        const standIn: Node = { name: node.name, opType: 'LRN', domain: '', inputs: [lrn.input], outputs: [node.outputs[0]!], attributes: [] };
+        this.torchLrns.set(standIn, lrn);
+        return [standIn];
+      }
+      return removed.has(node) ? [] : [node];
+    });
+    return { ...graph, nodes };
+  }
+
+  /** Each stand-in must compute PyTorch's LocalResponseNorm: its region is run on random input and compared. */
+  private verifyTorchLrns(): void {
+    for (const lrn of this.torchLrns.values()) {
+      const dims = this.dims(lrn.input);
+      if (!dims || dims.length !== 4) this.fail(lrn.div, `it ends what looks like torch's LocalResponseNorm, but its input is not N×C×H×W.`);
+      const x = probeInput([Math.min(dims[0]!, 2), ...dims.slice(1)]);
+      const got = runTorchLrnRegion(this.model.graph, this.opset, lrn, x);
+      const want = torchLrnReference(x, lrn.params);
+      const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      const error = typeof got === 'string' ? got : `it differs from LRN(size ${lrn.params.size}, alpha ${lrn.params.alpha}, beta ${lrn.params.beta}, k ${lrn.params.k}) by up to ${maxDiff(got, want)}`;
+      if (typeof got === 'string' || maxDiff(got, want) > 1e-9 * scale) {
+        this.fail(lrn.div, `it ends ${lrn.region.size} nodes that look like torch's LocalResponseNorm, but they could not be confirmed to compute it: ${error}.`);
+      }
+      this.notes.push(`${this.label(lrn.div)} and the ${lrn.region.size} nodes computing its divisor (torch's traced nn.LocalResponseNorm) became one LRN layer, checked against PyTorch's formula.`);
     }
   }
 
@@ -509,6 +548,12 @@ class Mapper {
         return this.pad(node, attrs);
       case 'LRN': {
         const x = this.layerInput(node, 0);
+        const traced = this.torchLrns.get(node);
+        if (traced) {
+          const { size, alpha, beta, k } = traced.params;
+          this.layer(node, 'LRN', { size, alpha: shortestFloat32(alpha), beta: shortestFloat32(beta), k: shortestFloat32(k) }, [x.id]);
+          return;
+        }
         const size = attrs.int('size');
         if (size === undefined) this.fail(node, "it has no 'size' attribute.");
         // ONNX sums floor((size−1)/2) channels before and ceil((size−1)/2) after; PyTorch (and the LRN layer) the
@@ -775,6 +820,12 @@ class Mapper {
     } else p = attrs.float('ratio', 0.5);
     this.layer(node, 'Dropout', { p: shortestFloat32(p) }, [x.id]);
   }
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return Number.isNaN(max) ? Infinity : max;
 }
 
 function listOf(value: number[] | undefined, length: number, fill: number): number[] {

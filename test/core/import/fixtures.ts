@@ -22,7 +22,7 @@ export interface Fixture {
   output: { dims: number[]; data: number[] };
 }
 
-export const MODELS = ['lenet', 'alexnet', 'resnet', 'inception'] as const;
+export const MODELS = ['lenet', 'alexnet', 'resnet', 'inception', 'lrneven'] as const;
 
 export function fixture(name: string): Fixture {
   return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture;
@@ -36,13 +36,9 @@ export function fixtureModel(file: string): Model {
   return decodeModel(fixtureBytes(file));
 }
 
-/** Every .onnx file of every fixture that imports (the torch-LRN variant is the one that must not). */
+/** Every .onnx file of every fixture. */
 export function importableFiles(): Array<{ model: string; file: string; info: FixtureFile }> {
-  return MODELS.flatMap((model) =>
-    Object.entries(fixture(model).files)
-      .filter(([, info]) => !info.torch_lrn)
-      .map(([file, info]) => ({ model, file, info })),
-  );
+  return MODELS.flatMap((model) => Object.entries(fixture(model).files).map(([file, info]) => ({ model, file, info })));
 }
 
 export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {

@@ -6,7 +6,9 @@ import { analyse } from '../../../renderer/core/analysis';
 import type { LayerKind, LayerNode } from '../../../renderer/core/ir';
 import { importOnnx, ImportError } from '../../../renderer/core/import/index';
 import { DataType } from '../../../renderer/core/onnx/model';
+import { encodeModel } from '../../../renderer/core/onnx/codec';
 import { refTensor, runReference } from '../../../renderer/core/onnx/reference';
+import { createNodeSession } from '../../../renderer/runtime/ort-node';
 import { bits, fixture, fixtureBytes, fixtureModel, importableFiles, maxAbsDiff } from './fixtures';
 
 // The layers each export must become, in order: [id, kind]. Ids are PyTorch's module paths.
@@ -35,6 +37,7 @@ const LAYERS: Record<string, Array<[string, LayerKind]>> = {
     ['inception.branch4.1', 'Conv2d'], ['inception.concat', 'Concat'], ['inception.relu', 'ReLU'], ['pool', 'GlobalAvgPool'],
     ['flatten', 'Flatten'], ['fc', 'Dense'],
   ],
+  lrneven: [['input', 'Input'], ['conv', 'Conv2d'], ['lrn', 'LRN'], ['relu', 'ReLU']],
 };
 
 /** torch's default export (training=EVAL) folds each BatchNorm into the convolution before it. */
@@ -59,6 +62,7 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   'inception/inception.branch2.2': { outChannels: 6, kernel: [1, 3], stride: 1, padding: [0, 1] },
   'inception/inception.branch2.4': { outChannels: 6, kernel: [3, 1], stride: 1, padding: [1, 0] },
   'inception/inception.branch4.0': { kernel: 3, stride: 1, padding: 1 },
+  'lrneven/lrn': { size: 4, alpha: 0.05, beta: 0.6, k: 1.5 },
 };
 
 describe.each(importableFiles())('$file', ({ model, file, info }) => {
@@ -106,12 +110,19 @@ describe.each(importableFiles())('$file', ({ model, file, info }) => {
     expect(analysis.output).toEqual(fixture(model).output.dims.slice(1));
   });
 
-  it("reproduces PyTorch's output from the original file in the float64 reference", () => {
+  // The reference interpreter has no If (torch's traced LocalResponseNorm has one), so those files run in onnxruntime.
+  it(`reproduces PyTorch's output from the original file in ${info.torch_lrn ? 'onnxruntime-web' : 'the float64 reference'}`, async () => {
     const { input, output } = fixture(model);
     const batch = info.dynamic_batch ? input.dims[0]! : (onnx.graph.inputs[0]!.type as { shape: number[] }).shape[0]!;
     expect(batch).toBe(input.dims[0]);
-    const result = runReference(onnx, { input: refTensor(input.dims, Float32Array.from(input.data)) });
-    const y = result.output!;
+    let y: { dims: number[]; data: ArrayLike<number> };
+    if (info.torch_lrn) {
+      const session = await createNodeSession(bytes);
+      y = (await session.runFloat32({ input: { data: Float32Array.from(input.data), dims: input.dims } })).output!;
+      await session.release();
+    } else {
+      y = runReference(onnx, { input: refTensor(input.dims, Float32Array.from(input.data)) }).output!;
+    }
     expect(y.dims).toEqual(output.dims);
     expect(maxAbsDiff(y.data, output.data)).toBeLessThan(1e-4);
   });
@@ -138,10 +149,22 @@ describe('facts about torch 1.13 exports', () => {
     }
   });
 
-  it('plain nn.LocalResponseNorm traces to a decomposition with an If node, which is refused by name', () => {
-    const { files } = fixture('alexnet');
-    const file = Object.keys(files).find((f) => files[f]!.torch_lrn)!;
-    expect(() => importOnnx(fixtureBytes(file))).toThrow(ImportError);
-    expect(() => importOnnx(fixtureBytes(file))).toThrow(/If node '\/features\/features\.2\/If'.*module 'features\.2'/);
+  it('plain nn.LocalResponseNorm traces to ~40 nodes with an If and a 3-D AveragePool; they become one LRN layer', () => {
+    for (const file of ['alexnet_torchlrn_opset11.onnx', 'alexnet_torchlrn_opset17.onnx', 'lrneven_opset13.onnx']) {
+      const ops = fixtureModel(file).graph.nodes.map((n) => n.opType);
+      expect(ops).toEqual(expect.arrayContaining(['If', 'AveragePool', 'Pow', 'Div']));
+      expect(ops).not.toContain('LRN');
+      const result = importOnnx(fixtureBytes(file));
+      expect(result.notes.join(' ')).toMatch(/torch's traced nn.LocalResponseNorm\) became one LRN layer, checked against PyTorch's formula/);
+    }
+  });
+
+  it("refuses a traced LocalResponseNorm whose constants do not give PyTorch's formula", () => {
+    const onnx = fixtureModel('lrneven_opset17.onnx');
+    // (base)^β becomes β^(base): the same nodes and constants, a different function.
+    const pow = onnx.graph.nodes.find((n) => n.opType === 'Pow')!;
+    pow.inputs.reverse();
+    expect(() => importOnnx(encodeModel(onnx))).toThrow(ImportError);
+    expect(() => importOnnx(encodeModel(onnx))).toThrow(/Div node '\/lrn\/Div': it ends \d+ nodes that look like torch's LocalResponseNorm, but they could not be confirmed to compute it: it differs from LRN\(size 4/);
   });
 });

@@ -16,8 +16,8 @@ afterAll(async () => {
 });
 
 // Opsets 11 and 13 import to the same graphs as 17 (pytorch.test.ts checks each); here the opset-17 files, the
-// fixed-batch and fused variants, and AlexNet at opset 11.
-const FILES = importableFiles().filter(({ file, info }) => info.opset === 17 || !info.dynamic_batch || info.batchnorm_fused || file === 'alexnet_opset11.onnx');
+// fixed-batch, fused and traced-LocalResponseNorm variants, and AlexNet at opset 11.
+const FILES = importableFiles().filter(({ file, info }) => info.opset === 17 || !info.dynamic_batch || info.batchnorm_fused || info.torch_lrn || file === 'alexnet_opset11.onnx');
 
 describe.each(FILES)('$file', ({ model, file }) => {
   const imported = importOnnx(fixtureBytes(file));
