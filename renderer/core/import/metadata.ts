@@ -57,6 +57,17 @@ export function importFromMetadata(
       `Cannot import: the layer graph in the file's metadata takes ${channels}×${height}×${width}, but the ONNX graph's input is ${inputDims.join('×')}; the metadata does not describe this model.`,
     );
   }
+  const declared = model.graph.outputs.length === 1 && model.graph.outputs[0]!.type?.kind === 'tensor' ? model.graph.outputs[0]!.type.shape : undefined;
+  const perImage = declared?.slice(1);
+  if (model.graph.outputs.length !== 1) throw new ImportError(`Cannot import: the graph has ${model.graph.outputs.length} outputs; a Model Lab export has one.`);
+  if (perImage && perImage.every((d): d is number => typeof d === 'number')) {
+    const analysed = expected.output;
+    if (analysed.length !== perImage.length || analysed.some((d, i) => d !== perImage[i])) {
+      throw new ImportError(
+        `Cannot import: the layer graph in the file's metadata gives ${analysed.join('×')} per image, but the ONNX graph's output is ${perImage.join('×')}; the metadata does not describe this model.`,
+      );
+    }
+  }
   const initializers = new Map(model.graph.initializers.map((t) => [t.name, t]));
   const weights: WeightStore = new Map();
   for (const [param, dims] of expected.params) {

@@ -23,7 +23,7 @@ import { AttributeReader } from '../onnx/attributes';
 import { isKnownOp, MAX_OPSET, MIN_OPSET } from '../onnx/schema';
 import { inferGraph, type InferenceResult } from '../onnx/shape-inference';
 import type { RefTensor } from '../onnx/reference';
-import type { ParamRole, WeightStore } from '../weights';
+import { weightName, type ParamRole, type WeightStore } from '../weights';
 import { ImportError, nodeLabel } from './errors';
 import { importFromMetadata, METADATA_GRAPH_KEY, readClasses } from './metadata';
 import { IdAllocator, modulePathsOf, Namer } from './names';
@@ -152,6 +152,8 @@ export function torchMomentum(onnxMomentum: number): number {
   }
   return exact;
 }
+
+const PARAM_ROLES: readonly ParamRole[] = ['weight', 'bias', 'running_mean', 'running_var'];
 
 const PAIR = (a: number, b: number): number | [number, number] => (a === b ? a : [a, b]);
 
@@ -315,7 +317,7 @@ class Mapper {
     }
     const dropped = this.layers.filter((layer) => !needed.has(layer.node.id) && layer.node.kind !== 'Input');
     for (const layer of dropped) {
-      for (const name of [...this.weights.keys()]) if (name.startsWith(layer.node.id + '.')) this.weights.delete(name);
+      for (const role of PARAM_ROLES) this.weights.delete(weightName(layer.node.id, role));
     }
     if (dropped.length > 0) {
       this.notes.push(`${dropped.length} layer${dropped.length === 1 ? '' : 's'} not feeding the output ${dropped.length === 1 ? 'was' : 'were'} left out: ${dropped.map((l) => `'${l.node.id}'`).join(', ')}.`);

@@ -7,9 +7,9 @@ import type { GraphIssue, LayerGraph } from '../ir';
 import { normaliseAttrs } from '../layers/index';
 import { rolesOf, weightName } from '../weights';
 
-export type ExpectedParameters = { ok: true; params: Map<string, number[]> } | { ok: false; issues: GraphIssue[] };
+export type ExpectedParameters = { ok: true; params: Map<string, number[]>; output: number[] } | { ok: false; issues: GraphIssue[] };
 
-/** Every parameter of the graph (after block expansion) and its dims; the graph's issues when it has any. */
+/** Every parameter of the graph (after block expansion) and its dims, and the output shape per image; the graph's issues when it has any. */
 export function expectedParameters(graph: LayerGraph): ExpectedParameters {
   const analysis = analyse(graph);
   if (analysis.issues.length > 0) return { ok: false, issues: analysis.issues };
@@ -33,5 +33,5 @@ export function expectedParameters(graph: LayerGraph): ExpectedParameters {
       params.set(weightName(layer.id, role), dims);
     }
   }
-  return { ok: true, params };
+  return { ok: true, params, output: analysis.output ?? [] };
 }

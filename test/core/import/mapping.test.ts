@@ -284,6 +284,24 @@ describe('metadata from Model Lab exports', () => {
       /'conv.weight' has dims \[3, 2, 1, 1\], but the layer graph in the metadata needs \[3, 2, 3, 3\]/,
     );
     expectImportError(withMetadata([['conv.weight', [3, 2, 3, 3]]], { 'model_lab.graph': '{"nodes": 1}' }), /metadata is not a valid layer graph/);
+    const declaredOutput = withMetadata([['conv.weight', [3, 2, 3, 3]], ['conv.bias', [3]]], { 'model_lab.graph': graphJson });
+    declaredOutput.graph.outputs[0]!.type = { kind: 'tensor', elemType: DataType.FLOAT, shape: ['N', 5, 4, 4] };
+    expectImportError(declaredOutput, /gives 3×4×4 per image, but the ONNX graph's output is 5×4×4/);
+  });
+});
+
+describe('dead ends', () => {
+  it('leaves out layers that do not feed the output, with their weights only', () => {
+    const m = build([2, 4, 4], (b, x) => {
+      b.initializer(weights('head.weight', [3, 2, 1, 1]));
+      b.initializer(weights('head.1.weight', [3, 2, 1, 1]));
+      b.add('Conv', [x, 'head.weight'], {}, { name: 'aux' });
+      return b.add('Conv', [x, 'head.1.weight'], {}, { name: 'main' })[0]!;
+    });
+    const result = importModel(m);
+    expect(result.graph.nodes.map((n) => n.id)).toEqual(['input', 'head.1']);
+    expect([...result.weights.keys()]).toEqual(['head.1.weight']);
+    expect(result.notes.join(' ')).toMatch(/1 layer not feeding the output was left out: 'head'/);
   });
 });
 
