@@ -1,7 +1,8 @@
 // A float64 reference interpreter for ONNX graphs: the independent oracle for forward passes and gradient checks.
 // Written for obviousness, not speed: every op is a direct reading of the ONNX operator specification, computed in
-// float64 whatever the declared type (FLOAT tensors are not rounded to float32). Integer and bool tensors are held
-// as whole float64 values; Div on integer types truncates, Cast to an integer type truncates toward zero.
+// float64 whatever the declared type (FLOAT tensors are not rounded to float32; Cast to FLOAT16/BFLOAT16 does round).
+// Integer and bool tensors are held as whole float64 values; Div on integer types truncates, Cast to an integer type
+// truncates toward zero and wraps. Convolution and pooling are 1-D and 2-D.
 
 import { AttributeReader } from './attributes';
 import { describeNode, OnnxError } from './errors';
@@ -252,14 +253,43 @@ function variadic(fn: (a: number, b: number) => number): Kernel {
 const max = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
 const min = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
 
+/** Rounds to the nearest float16 value (ties to even), with overflow to infinity. */
+function roundToHalf(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  const sign = value < 0 ? -1 : 1;
+  const a = Math.abs(value);
+  if (a >= 65520) return sign * Infinity;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const quantum = 2 ** (Math.max(e, -14) - 10);
+  const m = a / quantum;
+  const floor = Math.floor(m);
+  const rounded = m - floor > 0.5 || (m - floor === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  return sign * rounded * quantum;
+}
+
+/** Rounds to the nearest bfloat16 value (ties to even) through float32's bits. */
+function roundToBfloat16(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value);
+  const bits = view.getUint32(0);
+  const rounded = (bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000;
+  view.setUint32(0, rounded >>> 0);
+  return view.getFloat32(0);
+}
+
 function castTo(value: number, to: DataType): number {
   switch (to) {
     case DataType.BOOL:
       return value !== 0 && !Number.isNaN(value) ? 1 : 0;
+    case DataType.FLOAT16:
+      return roundToHalf(value);
+    case DataType.BFLOAT16:
+      return roundToBfloat16(value);
     case DataType.FLOAT:
     case DataType.DOUBLE:
-    case DataType.FLOAT16:
-    case DataType.BFLOAT16:
       return value;
     default: {
       if (!Number.isFinite(value)) return 0;

@@ -17,7 +17,6 @@ const DEBIAN = '/usr/share/libonnx-testdata/data/node';
 const KNOWN_GAPS: Array<[RegExp, string]> = [
   [/_3d(_|$)/, 'the reference runs 1-D and 2-D convolution and pooling only'],
   [/^test_training_dropout/, 'Dropout in training mode is random; masks are fed as inputs instead'],
-  [/FLOAT16/, 'the reference computes in float64 and does not round casts to float16'],
   [/STRING/, 'the reference is numeric only'],
   [/^test_identity_(opt|sequence)$/, 'optional and sequence types are not supported'],
   [/^test_maxpool_with_argmax/, 'the MaxPool Indices output is not supported'],

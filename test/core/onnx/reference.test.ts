@@ -207,6 +207,9 @@ describe('reference interpreter: elementwise, logic and reductions', () => {
     expect(values(one('Cast', [f([3], [-1.7, 2.9, 0])], { to: DataType.INT32 }))).toEqual([-1, 2, 0]);
     expect(values(one('Cast', [f([3], [-1.7, 2.9, 0])], { to: DataType.BOOL }))).toEqual([1, 1, 0]);
     expect(values(one('Cast', [f([1], [300])], { to: DataType.UINT8 }))).toEqual([44]);
+    // float16 has 10 fraction bits: 1 + 2^-11 is a tie that goes to even (1); 1 + 3·2^-11 goes up to 1 + 2^-9.
+    expect(values(one('Cast', [f([4], [1 + 2 ** -11, 1 + 3 * 2 ** -11, 70000, 2 ** -24])], { to: DataType.FLOAT16 }))).toEqual([1, 1 + 2 ** -9, Infinity, 2 ** -24]);
+    expect(values(one('Cast', [f([1], [1 + 2 ** -8])], { to: DataType.BFLOAT16 }))).toEqual([1]);
   });
 
   it('Where, Equal, Greater, Less, Not, Clip, Pow, Max, Min, LeakyRelu', () => {
