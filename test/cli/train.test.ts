@@ -11,23 +11,6 @@ import { decodeModel } from '../../renderer/core/onnx/codec';
 import { unpackTensors } from '../../renderer/runtime/trainer/pack';
 import { tempFolder, writeIdx } from '../fixtures/datasets/make';
 
-let work: { path: string; cleanup: () => Promise<void> };
-let dataDir: string;
-beforeAll(async () => {
-  work = await tempFolder();
-  dataDir = join(work.path, 'data');
-  await installSampleDataset(dataDir);
-  await writeIdx(join(work.path, 'patterns'), { train: 96, test: 24, classes: 3, h: 6, w: 6 });
-});
-afterAll(() => work.cleanup());
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--data-dir', dataDir, ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {} });
-  return { code, stdout, stderr };
-}
-
 /** A small graph file for 1×6×6 images and 3 classes. */
 const graph = {
   format: 'model-lab/graph',
@@ -41,6 +24,24 @@ const graph = {
     { id: 'fc', kind: 'Dense', attrs: { outFeatures: 3 }, inputs: ['flatten'] },
   ],
 };
+
+let work: { path: string; cleanup: () => Promise<void> };
+let dataDir: string;
+beforeAll(async () => {
+  work = await tempFolder();
+  dataDir = join(work.path, 'data');
+  await installSampleDataset(dataDir);
+  await writeIdx(join(work.path, 'patterns'), { train: 96, test: 24, classes: 3, h: 6, w: 6 });
+  await writeFile(join(work.path, 'small.json'), JSON.stringify(graph));
+});
+afterAll(() => work.cleanup());
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--data-dir', dataDir, ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {} });
+  return { code, stdout, stderr };
+}
 
 describe('model-lab train', () => {
   it('trains lenet5-relu on the 2,000-image Fashion-MNIST sample past 0.70 test accuracy; eval of the export agrees', async () => {
@@ -93,7 +94,6 @@ describe('model-lab train', () => {
 
   it('trains a graph file on an IDX folder, importing it once and reusing it', async () => {
     const file = join(work.path, 'small.json');
-    await writeFile(file, JSON.stringify(graph));
     const folder = join(work.path, 'patterns');
     const first = await cli('train', file, '--data', folder, '--val-split', '0', '--epochs', '2', '--batch', '16', '--lr', '0.05', '--momentum', '0.9', '--out', join(work.path, 'small'), '--json');
     expect(first.code).toBe(0);
@@ -107,9 +107,27 @@ describe('model-lab train', () => {
     expect(second.stdout).toMatch(/^test: loss \d\.\d{4}, accuracy [01]\.\d{4} \(\d+\/24\)$/m);
   }, 60_000);
 
+  it('resumes from a checkpoint and ends where an uninterrupted run ends', async () => {
+    const common = ['--val-every', '0', '--json'];
+    const initializers = async (dir: string) => new Map(decodeModel(new Uint8Array(await readFile(join(dir, 'model.onnx')))).graph.initializers.map((t) => [t.name, Array.from(t.values as Float32Array)]));
+    const file = join(work.path, 'small.json');
+    const whole = await cli('train', file, '--data', join(work.path, 'patterns'), '--epochs', '3', '--batch', '16', '--optimizer', 'adam', '--lr', '0.01', '--out', join(work.path, 'whole'), ...common);
+    expect(whole.code).toBe(0);
+    const part = await cli('train', file, '--data', join(work.path, 'patterns'), '--epochs', '1', '--batch', '16', '--optimizer', 'adam', '--lr', '0.01', '--out', join(work.path, 'part'), ...common);
+    expect(part.code).toBe(0);
+    const resumed = await cli('train', '--resume', 'part', '--epochs', '3', '--out', join(work.path, 'resumed'), ...common);
+    expect(resumed.stderr).toContain("epochs 2 to 3 (resumed from checkpoint 'part')");
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ epochs: 3, trainLoss: JSON.parse(whole.stdout).trainLoss, testAccuracy: JSON.parse(whole.stdout).testAccuracy });
+    expect(await initializers(join(work.path, 'resumed'))).toEqual(await initializers(join(work.path, 'whole')));
+    const again = await cli('train', '--resume', 'resumed', '--epochs', '3', '--out', join(work.path, 'resumed2'));
+    expect(again).toMatchObject({ code: 2, stderr: "model-lab: Checkpoint 'resumed' has already trained 3 epochs; give --epochs above 3 to train more.\n" });
+    expect((await cli('train', '--resume', 'part', '--lr', '1', '--out', join(work.path, 'x'))).stderr).toMatch(/--lr cannot change them/);
+  }, 60_000);
+
   it('stops a diverging run with a message naming the step, keeping the last good weights in model.onnx', async () => {
     const out = join(work.path, 'diverged');
-    const run = await cli('train', join(work.path, 'small.json'), '--data', 'patterns', '--epochs', '3', '--batch', '16', '--lr', '1e6', '--out', out);
+    const run = await cli('train', join(work.path, 'small.json'), '--data', join(work.path, 'patterns'), '--epochs', '3', '--batch', '16', '--lr', '1e6', '--out', out);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^model-lab: Training diverged at step (\d+) \(epoch \d, batch \d of 6\): the loss is (NaN|Infinity|-Infinity) .* after step \d+\. .*The last good weights are in '.*model\.onnx' and checkpoint 'diverged'\.\n$/);
     const model = decodeModel(new Uint8Array(await readFile(join(out, 'model.onnx'))));

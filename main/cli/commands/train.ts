@@ -8,16 +8,16 @@ import type { DatasetManifest } from '../../../preload/types/datasets';
 import { parseGraph } from '../../../renderer/core/graph';
 import type { LayerGraph, LayerNode } from '../../../renderer/core/ir';
 import { initialiseWeights, lowerInference, lowerTraining } from '../../../renderer/core/lowering/index';
-import { encodeModel } from '../../../renderer/core/onnx/codec';
+import { decodeModel, encodeModel } from '../../../renderer/core/onnx/codec';
 import type { OptimizerConfig, OptimizerKind } from '../../../renderer/core/training/optimizers';
 import type { WeightStore } from '../../../renderer/core/weights';
 import { nodeLoader } from '../../../renderer/runtime/ort-node';
-import { packTensors } from '../../../renderer/runtime/trainer/pack';
+import { packTensors, unpackTensors } from '../../../renderer/runtime/trainer/pack';
 import type { LrSchedule } from '../../../renderer/runtime/trainer/schedule';
 import { StoreDataSource, type DatasetApi } from '../../../renderer/runtime/trainer/store-source';
 import { Trainer, type EpochMetrics, type StepMetrics, type TrainingResult } from '../../../renderer/runtime/trainer/trainer';
 import type { EvalResult, Normalisation } from '../../../renderer/runtime/trainer/evaluate';
-import { saveCheckpoint } from '../../services/checkpoints/index';
+import { loadCheckpoint, saveCheckpoint } from '../../services/checkpoints/index';
 import { importDataset, readLabels, readManifest, readShard } from '../../services/datasets/index';
 import { FASHION_MNIST_CLASSES } from '../../services/datasets/source';
 import { intOption, numberOption, shapeOption, stringOption, UsageError, type CliContext, type Command, type ParsedCommand } from '../command';
@@ -223,6 +223,7 @@ const help = `Usage: model-lab train <zoo-id | graph.json> --data <dataset | fol
                        [--optimizer sgd|adam|adamw] [--momentum M] [--nesterov] [--weight-decay W]
                        [--schedule constant|step|plateau|cosine] [--milestones 3,6] [--patience N] [--warmup EPOCHS]
                        [--input CxHxW] [--seed S] [--val-every N] [--val-split F] [--checkpoint NAME] [--json]
+       model-lab train --resume CHECKPOINT [--epochs E] --out DIR [--checkpoint NAME] [--json]
 
 Trains a zoo model (e.g. lenet5-relu) or a graph file on a dataset with onnxruntime-web on wasm, the same
 compiled training step the app runs. The model is built for the dataset's image size and class count.
@@ -241,6 +242,8 @@ compiled training step the app runs. The model is built for the dataset's image 
   --val-every N     evaluate on the validation split every N epochs (default 1; 0 never)
   --val-split F     when importing a folder: fraction of the training data kept for validation (default 0.1)
   --checkpoint NAME checkpoint name in the data folder (default: the --out folder's name); saved every epoch
+  --resume NAME     go on from a checkpoint saved by this command, with its model, dataset and settings, up to
+                    --epochs (default: the epochs it was started with); the same run as one never interrupted
   --out DIR         writes DIR/model.onnx (input: normalised float N×C×H×W; output: logits; normalisation and
                     class names in its metadata) and DIR/metrics.json
   --json            end with one JSON line: { "epochs", "trainLoss", "trainAccuracy", "testAccuracy",
@@ -268,6 +271,7 @@ export const trainCommand: Command = {
     'val-every': { type: 'string' },
     'val-split': { type: 'string' },
     checkpoint: { type: 'string' },
+    resume: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -280,43 +284,120 @@ export const trainCommand: Command = {
   },
 };
 
-async function train(args: ParsedCommand, context: CliContext): Promise<number> {
+interface Plan {
+  id: string;
+  graph: LayerGraph;
+  manifest: DatasetManifest;
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  optimizer: OptimizerConfig;
+  schedule: LrSchedule;
+  warmupEpochs: number;
+  weights: WeightStore;
+  resume?: { epoch: number; step: number; optimizerState: WeightStore };
+  normalisation?: Normalisation;
+}
+
+/** What the checkpoint's run.settings hold (written by saveRun below). */
+interface SavedSettings {
+  model: string;
+  dataset: string;
+  datasetHash: string;
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: OptimizerConfig;
+  schedule: LrSchedule & { warmupEpochs: number };
+  seed: number;
+  normalisation: Normalisation;
+}
+
+async function planFromArgs(args: ParsedCommand, context: CliContext): Promise<Plan> {
   if (args.positionals.length !== 1) {
     throw new UsageError(`train takes one zoo model id or graph file${args.positionals.length ? `, got ${args.positionals.map((p) => `'${p}'`).join(' ')}` : ''} (see 'model-lab train --help').`);
   }
   const target = args.positionals[0]!;
   const dataArg = stringOption(args, 'data', true);
-  const out = resolve(stringOption(args, 'out', true));
   const epochs = intOption(args, 'epochs', 1, 1, 100_000);
   const batch = intOption(args, 'batch', 64, 1, 1_000_000);
   const lr = numberOption(args, 'lr', NaN, Number.MIN_VALUE, 1e6);
   if (!Number.isFinite(lr)) throw new UsageError('--lr is required: the base learning rate, a positive number such as 0.01.');
   const seed = intOption(args, 'seed', 1, 0, 2 ** 31 - 1);
-  const validateEvery = intOption(args, 'val-every', 1, 0, 100_000);
   const optimizer = optimizerFrom(args);
   const schedule = scheduleFrom(args, epochs);
   const warmupEpochs = numberOption(args, 'warmup', 0, 0, epochs);
   const input = shapeOption(args, 'input');
-  const json = args.values.json === true;
   const valSplit = args.values['val-split'] === undefined ? undefined : numberOption(args, 'val-split', 0.1, 0, 0.99);
-  const say = (text: string) => (json ? context.stderr(text) : context.stdout(text));
-
   const manifest = await resolveDataset(context, dataArg, valSplit === undefined ? {} : { val: valSplit });
   if (batch > manifest.counts.train) {
     throw new UsageError(`--batch ${batch} is larger than the ${manifest.counts.train} training samples of '${manifest.name}'; choose a batch of at most ${manifest.counts.train}.`);
   }
   const { id, graph } = await loadModel(target, manifest, input);
+  return { id, graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs, weights: initialiseWeights(graph, { seed }) };
+}
+
+/** Goes on from a checkpoint saved by this command: its graph, weights, optimiser state, settings and data order. */
+async function planFromCheckpoint(name: string, args: ParsedCommand, context: CliContext): Promise<Plan> {
+  if (args.positionals.length > 0) throw new UsageError(`--resume takes the model from the checkpoint; drop '${args.positionals[0]}'.`);
+  for (const option of ['data', 'batch', 'lr', 'optimizer', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'milestones', 'patience', 'warmup', 'input', 'seed', 'val-split']) {
+    if (args.values[option] !== undefined) throw new UsageError(`--resume continues with the checkpoint's own settings; --${option} cannot change them.`);
+  }
+  const checkpoint = await loadCheckpoint(context.data.path, name);
+  const settings = checkpoint.info.run.settings as unknown as SavedSettings | undefined;
+  if (!settings || typeof settings.dataset !== 'string' || !settings.normalisation) {
+    throw new TrainError('checkpoint-settings', `Checkpoint '${name}' was not written by 'model-lab train' (it lacks the run's settings), so it cannot be resumed here.`);
+  }
+  const epochs = intOption(args, 'epochs', settings.epochs, 1, 100_000);
+  const done = checkpoint.info.run.epoch;
+  if (epochs <= done) throw new UsageError(`Checkpoint '${name}' has already trained ${done} epochs; give --epochs above ${done} to train more.`);
+  const manifest = await readManifest(context.data.path, settings.dataset);
+  if (manifest.contentHash !== settings.datasetHash) {
+    throw new TrainError('dataset-changed', `Dataset '${settings.dataset}' has changed since checkpoint '${name}' was saved (its content hash differs), so the run cannot go on with the same data order.`);
+  }
+  const weights: WeightStore = new Map();
+  for (const t of decodeModel(checkpoint.weights).graph.initializers) {
+    if (typeof t.values === 'object' && !Array.isArray(t.values)) weights.set(t.name, { dims: [...t.dims], data: Float32Array.from(t.values as ArrayLike<number>) });
+  }
+  const { warmupEpochs, ...schedule } = settings.schedule;
+  return {
+    id: settings.model,
+    graph: checkpoint.graph,
+    manifest,
+    epochs,
+    batch: settings.batch,
+    lr: settings.lr,
+    seed: settings.seed,
+    optimizer: settings.optimizer,
+    schedule: schedule as LrSchedule,
+    warmupEpochs,
+    weights,
+    resume: { epoch: done, step: checkpoint.info.run.step, optimizerState: unpackTensors(checkpoint.optimizerState) },
+    normalisation: settings.normalisation,
+  };
+}
+
+async function train(args: ParsedCommand, context: CliContext): Promise<number> {
+  const resumeName = stringOption(args, 'resume');
+  const plan = resumeName ? await planFromCheckpoint(resumeName, args, context) : await planFromArgs(args, context);
+  const { id, graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs } = plan;
+  const out = resolve(stringOption(args, 'out', true));
+  const validateEvery = intOption(args, 'val-every', 1, 0, 100_000);
+  const json = args.values.json === true;
+  const say = (text: string) => (json ? context.stderr(text) : context.stdout(text));
   const checkpointName = stringOption(args, 'checkpoint') ?? (basename(out).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'train');
   await mkdir(out, { recursive: true });
 
   const program = lowerTraining(graph, { batch });
-  const initial = initialiseWeights(graph, { seed });
   const stepsPerEpoch = Math.floor(manifest.counts.train / batch);
   const bar = progress(context, epochs);
   const history: EpochMetrics[] = [];
   const trainer = new Trainer({
     program,
-    weights: initial,
+    weights: plan.weights,
+    ...(plan.resume ? { resume: plan.resume } : {}),
+    ...(plan.normalisation ? { normalisation: plan.normalisation } : {}),
     optimizer,
     schedule: { base: lr, schedule, warmupSteps: Math.round(warmupEpochs * stepsPerEpoch) },
     epochs,
@@ -337,7 +418,7 @@ async function train(args: ParsedCommand, context: CliContext): Promise<number> 
       else if (event.type === 'ready') {
         say(
           `Training ${id} on '${manifest.name}' (${manifest.counts.train} train, ${manifest.counts.val} val, ${manifest.counts.test} test; ${shapeText(manifest.shape)}, ${manifest.classes.length} classes): ` +
-            `${epochs} epoch${epochs === 1 ? '' : 's'} of ${event.stepsPerEpoch} steps, batch ${batch}, ${optimizer.kind} lr ${lr}, seed ${seed}, on ${event.backend.ep} (${event.backend.reason})\n`,
+            `${plan.resume ? `epochs ${plan.resume.epoch + 1} to ${epochs} (resumed from checkpoint '${resumeName}')` : `${epochs} epoch${epochs === 1 ? '' : 's'}`} of ${event.stepsPerEpoch} steps, batch ${batch}, ${optimizer.kind} lr ${lr}, seed ${seed}, on ${event.backend.ep} (${event.backend.reason})\n`,
         );
       }
     },
