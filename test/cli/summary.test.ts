@@ -83,14 +83,14 @@ describe('model-lab summary', () => {
     const { code, stdout, stderr } = await cli(['summary', 'alexnot']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^model-lab: 'alexnot' is neither a graph file nor a zoo model\. Zoo models: .*\.\n$/);
+    expect(stderr).toMatch(/^model-lab: 'alexnot' is neither a model file nor a zoo model\. Zoo models: .*\.\n$/);
     for (const model of zoo) expect(stderr).toContain(model.id);
   });
 
   it('explains a missing file, malformed JSON and an invalid graph in a line each, without a stack trace', async () => {
     const missing = await cli(['summary', join(folder, 'nope.json')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`model-lab: Cannot read the graph file '${join(folder, 'nope.json')}': no such file.\n`);
+    expect(missing.stderr).toBe(`model-lab: Cannot read '${join(folder, 'nope.json')}': no such file.\n`);
 
     const malformed = await cli(['summary', writeGraph('broken.json', '{"nodes": [')]);
     expect(malformed.code).toBe(1);

@@ -1,13 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import { AppError } from '../../../preload/result';
 import { analyse, type Analysis, type LayerReport, type SquareOrPair } from '../../../renderer/core/analysis';
-import { parseGraph } from '../../../renderer/core/graph';
-import type { GraphNode, LayerGraph, LayerNode } from '../../../renderer/core/ir';
 import type { ReceptiveField } from '../../../renderer/core/receptive-field';
 import { formatShape } from '../../../renderer/core/shape';
 import { intOption, shapeOption, UsageError, type Command } from '../command';
-
-type Input3 = [number, number, number];
+import { describeIssues, loadModel, type LoadedModel } from '../model-source';
 
 /** A model or graph file that cannot be summarised; the message says why and what to do. */
 export class SummaryError extends AppError {
@@ -15,99 +11,6 @@ export class SummaryError extends AppError {
     super(code, message);
     this.name = 'SummaryError';
   }
-}
-
-interface LoadedModel {
-  /** The zoo id, or the graph's name for a file. */
-  model: string;
-  title: string;
-  graph: LayerGraph;
-}
-
-// The zoo is loaded only when a zoo id is asked for, so summarising a graph file never depends on it.
-async function loadZoo() {
-  return import('../../../models/index');
-}
-
-function looksLikeFile(argument: string): boolean {
-  return argument.endsWith('.json') || argument.includes('/') || argument.includes('\\');
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function loadGraphFile(path: string, input: Input3 | undefined, classes: number | undefined): Promise<LoadedModel> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : ((error as Error).message ?? String(error));
-    throw new SummaryError('not-found', `Cannot read the graph file '${path}': ${reason}.`);
-  }
-  const parsed = parseGraph(text);
-  if (!parsed.graph) throw new SummaryError('invalid-graph', describeIssues(`'${path}' is not a valid Model Lab graph`, parsed.issues.map((issue) => issue.message)));
-  let graph = parsed.graph;
-  if (input) graph = withInput(graph, input, path);
-  if (classes !== undefined) graph = withClasses(graph, classes, path);
-  return { model: graph.name, title: `${graph.name} (${path})`, graph };
-}
-
-/** The graph with its Input layer resized (the one Input layer at the top level). */
-function withInput(graph: LayerGraph, [channels, height, width]: Input3, path: string): LayerGraph {
-  const inputs = graph.nodes.filter((node) => node.kind === 'Input');
-  if (inputs.length !== 1) {
-    throw new SummaryError(
-      'invalid-option',
-      `--input needs a graph with exactly one Input layer at its top level, but '${path}' has ${inputs.length}; edit the graph instead.`,
-    );
-  }
-  const target = inputs[0]!;
-  const nodes = graph.nodes.map((node): GraphNode => (node === target ? { ...node, kind: 'Input', attrs: { channels, height, width } } as LayerNode : node));
-  return { ...graph, nodes };
-}
-
-// Layers that may sit between the classifier's Dense layer and the model output without changing the class count.
-const PASS_THROUGH = new Set(['ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'Dropout', 'Identity']);
-
-/** The graph with its final Dense layer (the classifier) set to `classes` outputs. */
-function withClasses(graph: LayerGraph, classes: number, path: string): LayerGraph {
-  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  let current = byId.get(graph.output ?? graph.nodes[graph.nodes.length - 1]?.id ?? '');
-  while (current && current.kind !== 'Dense' && PASS_THROUGH.has(current.kind) && current.inputs.length === 1) {
-    current = byId.get(current.inputs[0]!);
-  }
-  if (!current || current.kind !== 'Dense') {
-    throw new SummaryError(
-      'invalid-option',
-      `--classes needs a graph that ends in a Dense layer (followed only by activations or Dropout), and '${path}' does not; edit the graph instead.`,
-    );
-  }
-  const target = current;
-  const nodes = graph.nodes.map((node): GraphNode => (node === target ? { ...node, kind: 'Dense', attrs: { ...node.attrs, outFeatures: classes } } as LayerNode : node));
-  return { ...graph, nodes };
-}
-
-async function loadZooModel(id: string, input: Input3 | undefined, classes: number | undefined): Promise<LoadedModel> {
-  const { zoo, zooModel } = await loadZoo();
-  const model = zooModel(id);
-  if (!model) {
-    throw new UsageError(`'${id}' is neither a graph file nor a zoo model. Zoo models: ${zoo.map((entry) => entry.id).join(', ')}.`);
-  }
-  const options: { input?: Input3; classes?: number } = {};
-  if (input) options.input = input;
-  if (classes !== undefined) options.classes = classes;
-  return { model: model.id, title: `${model.id}: ${model.title}`, graph: model.build(options) };
-}
-
-function describeIssues(headline: string, messages: string[]): string {
-  const count = messages.length === 1 ? '1 problem' : `${messages.length} problems`;
-  return `${headline} (${count}):\n${messages.map((message) => `  - ${message}`).join('\n')}`;
 }
 
 const number = new Intl.NumberFormat('en-US');
@@ -233,9 +136,9 @@ function jsonReport(loaded: LoadedModel, analysis: Analysis) {
 export const summaryCommand: Command = {
   name: 'summary',
   summary: 'Print a model’s layers, shapes, parameters, MACs, memory and receptive field',
-  help: `Usage: model-lab summary <zoo-id | graph.json> [--input CxHxW] [--classes N] [--batch B] [--json]
+  help: `Usage: model-lab summary <zoo-id | graph.json | project.json | model.onnx> [--input CxHxW] [--classes N] [--batch B] [--json]
 
-Analyses a model from the zoo (e.g. alexnet, resnet18) or a graph file and prints a table of its layers
+Analyses a model from the zoo (e.g. alexnet, resnet18), a graph or project file, or an ONNX file, and prints a table of its layers
 (output shape, parameters, MACs, receptive field) with totals. One multiply-add counts as one MAC;
 FLOPs = 2 × MACs. Receptive fields follow Araujo et al. (Distill 2019): size, effective stride and
 effective padding in input pixels ("3–7" gives the smallest and largest over branches).
@@ -254,15 +157,14 @@ Options:
   async run(args, context) {
     if (args.positionals.length !== 1) {
       throw new UsageError(
-        `summary takes one zoo model id or graph file${args.positionals.length ? `, got ${args.positionals.map((p) => `'${p}'`).join(' ')}` : ''} (see 'model-lab summary --help').`,
+        `summary takes one zoo model id or model file${args.positionals.length ? `, got ${args.positionals.map((p) => `'${p}'`).join(' ')}` : ''} (see 'model-lab summary --help').`,
       );
     }
     const target = args.positionals[0]!;
     const input = shapeOption(args, 'input');
     const classes = args.values.classes === undefined ? undefined : intOption(args, 'classes', 1, 1, 1_000_000);
     const batch = intOption(args, 'batch', 1, 1, 1_000_000);
-    const loaded =
-      looksLikeFile(target) || (await isFile(target)) ? await loadGraphFile(target, input, classes) : await loadZooModel(target, input, classes);
+    const loaded = await loadModel(target, { ...(input ? { input } : {}), ...(classes !== undefined ? { classes } : {}) });
     const analysis = analyse(loaded.graph, { batch });
     if (analysis.issues.length > 0) {
       throw new SummaryError('invalid-graph', describeIssues(`'${loaded.model}' cannot be analysed`, analysis.issues.map((issue) => issue.message)));
