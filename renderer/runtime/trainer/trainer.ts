@@ -132,6 +132,7 @@ export class Trainer {
   private stepsDone = 0;
   private epochsDone = 0;
   private prepared: Promise<void> | undefined;
+  private lock: Promise<void> = Promise.resolve();
   private readonly plateau: PlateauMonitor | undefined;
 
   constructor(options: TrainerOptions) {
@@ -349,9 +350,13 @@ export class Trainer {
           for (const mask of this.step.inputs.masks) {
             feeds[mask.name] = new Tensor('float32', fillDropoutMask(new Float32Array(elementCount(mask.shape)), mask.p, maskRandom), [...mask.shape]);
           }
-          const outputs = await this.session.run(feeds);
-          const loss = ((await outputs[this.step.outputs.loss]!.getData()) as Float32Array)[0]!;
-          const correct = ((await outputs[this.step.outputs.correct]!.getData()) as Float32Array)[0]!;
+          const { loss, correct, outputs } = await this.exclusive(async () => {
+            const outputs = await this.session.run(feeds);
+            const loss = ((await outputs[this.step.outputs.loss]!.getData()) as Float32Array)[0]!;
+            const correct = ((await outputs[this.step.outputs.correct]!.getData()) as Float32Array)[0]!;
+            if (Number.isFinite(loss)) this.feedBack(outputs);
+            return { loss, correct, outputs };
+          });
           if (!Number.isFinite(loss)) {
             for (const tensor of Object.values(outputs)) if (tensor.location !== 'cpu') tensor.dispose();
             const message =
@@ -360,7 +365,6 @@ export class Trainer {
             this.emit({ type: 'diverged', step: t, epoch: epoch + 1, loss, message });
             return finish('diverged', message);
           }
-          this.feedBack(outputs);
           const seconds = (performance.now() - started) / 1000;
           trainSeconds += seconds;
           this.stepsDone = t;
@@ -418,7 +422,25 @@ export class Trainer {
     }
   }
 
-  private async readResident(names: readonly string[]): Promise<WeightStore> {
+  /**
+   * Runs `work` when no step and no read-back is in progress. A step replaces (and on the GPU frees) the resident
+   * tensors, so a read-back asked for from outside (the worker's message handler runs while a step awaits the
+   * GPU) must not overlap one.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(work);
+    this.lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private readResident(names: readonly string[]): Promise<WeightStore> {
+    return this.exclusive(() => this.copyResident(names));
+  }
+
+  private async copyResident(names: readonly string[]): Promise<WeightStore> {
     const store: WeightStore = new Map();
     for (const name of names) {
       const tensor = this.resident.get(name);
@@ -476,9 +498,13 @@ export class Trainer {
     }
   }
 
+  /** Frees the session and the resident tensors (after the step in progress, if any). */
   async dispose(): Promise<void> {
-    for (const tensor of this.resident.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
-    this.resident.clear();
-    if (this.session) await this.session.release();
+    this.stop();
+    await this.exclusive(async () => {
+      for (const tensor of this.resident.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
+      this.resident.clear();
+      if (this.session) await this.session.release();
+    });
   }
 }
