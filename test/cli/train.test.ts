@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandArgs } from '../../main/cli/command';
+import { trainCommand } from '../../main/cli/commands/train';
 import { main } from '../../main/cli/main';
+import { resolveDataDir } from '../../main/services/data-folder';
 import { listCheckpoints, loadCheckpoint } from '../../main/services/checkpoints/index';
 import { installSampleDataset, SAMPLE_DATASET_NAME } from '../../main/services/datasets/index';
 import { decodeModel } from '../../renderer/core/onnx/codec';
@@ -123,6 +126,24 @@ describe('model-lab train', () => {
     const again = await cli('train', '--resume', 'resumed', '--epochs', '3', '--out', join(work.path, 'resumed2'));
     expect(again).toMatchObject({ code: 2, stderr: "model-lab: Checkpoint 'resumed' has already trained 3 epochs; give --epochs above 3 to train more.\n" });
     expect((await cli('train', '--resume', 'part', '--lr', '1', '--out', join(work.path, 'x'))).stderr).toMatch(/--lr cannot change them/);
+  }, 60_000);
+
+  it('draws a progress bar with throughput and ETA on an interactive stderr, and no bar otherwise', async () => {
+    const run = async (interactive: boolean) => {
+      let stderr = '';
+      let stdout = '';
+      const args = parseCommandArgs(trainCommand, [join(work.path, 'small.json'), '--data', join(work.path, 'patterns'), '--val-split', '0', '--epochs', '2', '--batch', '8', '--lr', '0.05', '--out', join(work.path, `bar-${interactive}`)]);
+      const code = await trainCommand.run(args, { data: resolveDataDir(dataDir), stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), interactive });
+      return { code, stderr, stdout };
+    };
+    const bar = await run(true);
+    expect(bar.code).toBe(0);
+    expect(bar.stderr).toMatch(/\repoch 1\/2 \[[#.]{24}\] \d+\/12 loss \d\.\d{4} acc [01]\.\d{3} [\d,]+ img\/s ETA \d+:\d\d/);
+    expect(bar.stderr).toMatch(/\repoch 2\/2 \[#{24}\] 12\/12 .* ETA 0:00/);
+    expect(bar.stdout.match(/^epoch \d\/2: /gm)).toHaveLength(2);
+    const plain = await run(false);
+    expect(plain.stderr).not.toContain('\r');
+    expect(plain.stdout.match(/^epoch \d\/2: /gm)).toHaveLength(2);
   }, 60_000);
 
   it('stops a diverging run with a message naming the step, keeping the last good weights in model.onnx', async () => {
