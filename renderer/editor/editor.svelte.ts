@@ -104,6 +104,8 @@ export class EditorState {
     this.selection = [];
     this.notice = null;
     this.sync();
+    // A new document is always laid out afresh (and fitted), even when its structure matches the last one's.
+    void this.ensureLayout(true);
   }
 
   private sync(): void {
@@ -256,6 +258,13 @@ export class EditorState {
     const collapse = !isCollapsed(node);
     this.edit(`${collapse ? 'Collapse' : 'Expand'} ${id}`, (graph) => setCollapsed(graph, id, collapse));
     this.selection = [id];
+  }
+
+  /** Expands or collapses every block at once (one undo step). */
+  setAllCollapsed(collapsed: boolean): void {
+    const blocks = this.graph.nodes.filter((node) => node.kind === 'Block').map((node) => node.id);
+    this.edit(collapsed ? 'Collapse all blocks' : 'Expand all blocks', (graph) => blocks.reduce((next, id) => setCollapsed(next, id, collapsed), graph));
+    this.pendingFit = true;
   }
 
   setAttrs(id: string, attrs: Record<string, unknown>, field: string): void {
