@@ -3,7 +3,8 @@
 // graph, bit-identical weights and the same bytes.
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../../../renderer/core/import/index';
-import { lowerInference } from '../../../renderer/core/lowering/index';
+import type { LayerGraph } from '../../../renderer/core/ir';
+import { initialiseWeights, lowerInference } from '../../../renderer/core/lowering/index';
 import { encodeModel } from '../../../renderer/core/onnx/codec';
 import { refTensor, runReference } from '../../../renderer/core/onnx/reference';
 import { createNodeSession } from '../../../renderer/runtime/ort-node';
@@ -51,5 +52,40 @@ describe.each(FILES)('$file', ({ model, file }) => {
     expect(again.notes.join(' ')).toMatch(/model_lab\.graph/);
     const reexported = encodeModel(lowerInference(again.graph, again.weights).model);
     expect(Buffer.from(reexported).equals(Buffer.from(exported))).toBe(true);
+  });
+});
+
+describe('Model Lab exports', () => {
+  it('come back from their metadata with blocks, classes and every weight bit; exporting again gives the same bytes', () => {
+    const graph: LayerGraph = {
+      format: 'model-lab/graph',
+      version: 1,
+      name: 'blocks',
+      classes: ['a', 'b', 'c'],
+      nodes: [
+        { id: 'x', kind: 'Input', attrs: { channels: 3, height: 8, width: 8 }, inputs: [] },
+        { id: 'features', kind: 'Block', block: 'VGG', params: { convs: 2, channels: 4, batchNorm: true }, repeat: 2, inputs: ['x'] },
+        {
+          id: 'head',
+          kind: 'Block',
+          block: 'Custom',
+          params: {},
+          inputs: ['features'],
+          body: [
+            { id: 'flat', kind: 'Flatten', attrs: {}, inputs: ['$in0'] },
+            { id: 'fc', kind: 'Dense', attrs: { outFeatures: 3 }, inputs: ['flat'] },
+          ],
+          output: 'fc',
+        },
+      ],
+    };
+    const weights = initialiseWeights(graph, { seed: 7 });
+    const exported = encodeModel(lowerInference(graph, weights).model);
+    const imported = importOnnx(exported);
+    expect(imported.graph).toEqual(graph);
+    expect(imported.classes).toEqual(['a', 'b', 'c']);
+    expect([...imported.weights.keys()].sort()).toEqual([...weights.keys()].sort());
+    for (const [name, tensor] of weights) expect(bits(imported.weights.get(name)!.data), name).toEqual(bits(tensor.data));
+    expect(Buffer.from(encodeModel(lowerInference(imported.graph, imported.weights).model)).equals(Buffer.from(exported))).toBe(true);
   });
 });
