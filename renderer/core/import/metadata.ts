@@ -78,7 +78,7 @@ export function importFromMetadata(
     if (t.dims.length !== dims.length || t.dims.some((d, i) => d !== dims[i])) {
       throw new ImportError(`Cannot import: the initializer '${param}' has dims [${t.dims.join(', ')}], but the layer graph in the metadata needs [${dims.join(', ')}].`);
     }
-    weights.set(param, { dims: [...dims], data: new Float32Array(t.values as Float32Array) });
+    weights.set(param, { dims: [...dims], data: (t.values as Float32Array).slice() });
   }
   const classes = readClasses(model) ?? graph.classes;
   if (name !== undefined) graph = { ...graph, name };

@@ -836,7 +836,7 @@ function listOf(value: number[] | undefined, length: number, fill: number): numb
 
 /** A bit-identical copy of a float32 tensor's values. */
 function copyOf(t: Tensor): Float32Array {
-  return new Float32Array(t.values as Float32Array);
+  return (t.values as Float32Array).slice();
 }
 
 /** A 2-D float32 tensor transposed, bit patterns kept (copied as 32-bit integers). */
