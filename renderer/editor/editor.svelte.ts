@@ -68,6 +68,9 @@ export class EditorState {
   /** Raised after a new layout lands, so the canvas can zoom to fit. */
   layoutVersion = $state(0);
 
+  /** Counts documents loaded (templates, new graphs, projects), so a project knows when it is no longer open. */
+  documentVersion = $state(0);
+
   /** Set when the next layout should be zoomed to fit (a new document, an automatic layout). */
   pendingFit = false;
 
@@ -91,6 +94,11 @@ export class EditorState {
     this.load(graph);
   }
 
+  /** Whether the document has edits since it was loaded (templates are not saved until they are edited). */
+  get edited(): boolean {
+    return this.history.canUndo || this.history.canRedo;
+  }
+
   /** Starts an empty graph of one's own. */
   newGraph(): void {
     this.templateId = null;
@@ -100,6 +108,7 @@ export class EditorState {
   /** Replaces the document (a template or a project) and starts a fresh undo history. */
   load(graph: LayerGraph): void {
     this.history.reset(graph);
+    this.documentVersion++;
     this.pendingFit = true;
     this.selection = [];
     this.notice = null;

@@ -170,3 +170,43 @@ test('the visualisers: parameter and MAC treemaps and bars, receptive-field grow
   await expect(page.getByTestId('training-memory')).not.toHaveText(before!);
   await page.screenshot({ path: join(screenshots, 'model-memory-budget.png') });
 });
+
+test('projects: autosaved to IndexedDB on the first edit, listed, duplicated, renamed, deleted, downloaded and opened again', async ({ page }) => {
+  await openModelArea(page);
+  await page.getByLabel('Template').selectOption('lenet5');
+  await page.getByLabel('Classes').fill('20');
+  await page.getByLabel('Classes').press('Enter');
+  const total = await page.getByTestId('total-params').textContent();
+  const menu = page.getByTestId('projects');
+  await menu.locator('summary').click();
+  await expect(page.getByTestId('project-status')).toContainText('Saved');
+  const rows = page.getByTestId('project-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('(edited)');
+  await rows.first().getByRole('button', { name: 'Duplicate' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: '(edited) (copy)' })).toHaveCount(1);
+  await rows.filter({ hasText: '(copy)' }).getByRole('button', { name: 'Rename' }).click();
+  await page.getByLabel('Project name').fill('LeNet for 20 classes');
+  await page.getByLabel('Project name').press('Enter');
+  await expect(rows.filter({ hasText: 'LeNet for 20 classes' })).toHaveCount(1);
+  await rows.filter({ hasText: '(edited)' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(rows).toHaveCount(1);
+  await page.screenshot({ path: join(screenshots, 'model-projects.png') });
+
+  // Still there after a reload; opening it restores the graph.
+  await page.reload();
+  await page.getByLabel('Template').selectOption('alexnet');
+  await page.getByTestId('projects').locator('summary').click();
+  await page.getByTestId('project-row').getByRole('button', { name: 'LeNet for 20 classes' }).click();
+  await expect(page.getByTestId('total-params')).toHaveText(total!);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .json' }).click()]);
+  expect(download.suggestedFilename()).toBe('LeNet for 20 classes.json');
+  const saved = await download.path();
+  await page.getByLabel('Template').selectOption('alexnet');
+  await expect(page.getByTestId('total-params')).toHaveText('61,100,840');
+  await page.getByTestId('project-file').setInputFiles(saved);
+  await expect(page.getByTestId('total-params')).toHaveText(total!);
+  await expect(page.getByTestId('project-row')).toHaveCount(2);
+});
