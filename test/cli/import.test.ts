@@ -34,6 +34,8 @@ describe('model-lab import', () => {
     const totals = analyse(direct.graph).totals;
     expect(stdout).toContain(`Imported resnet_opset17.onnx (opset 17) as 'tiny resnet' → ${out}`);
     expect(stdout).toMatch(/^Layers: 24 \(Input, Conv2d ×6, BatchNorm ×6, ReLU ×5, MaxPool2d, Add ×2, GlobalAvgPool, Flatten, Dense\)$/m);
+    const unnamed = await cli(['import', join(FIXTURES, 'lenet_opset11.onnx'), '--out', join(folder, 'lenet.json')]);
+    expect(unnamed.stdout).toContain(`as 'lenet_opset11'`);
     expect(stdout).toContain(`Params: ${totals.params.toLocaleString('en-US')} (trainable ${totals.trainableParams.toLocaleString('en-US')}, non-trainable ${totals.nonTrainableParams.toLocaleString('en-US')})`);
   });
 

@@ -36,7 +36,7 @@ error naming the ONNX node; nothing is written then.
 
 Options:
   --out FILE   the project file to write (JSON)
-  --name NAME  the model's name (default: the ONNX graph's name)`,
+  --name NAME  the model's name (default: the file's name without .onnx)`,
   options: {
     out: { type: 'string' },
     name: { type: 'string' },
@@ -56,7 +56,7 @@ Options:
     } catch (error) {
       throw new ImportFileError(`Cannot read '${path}': ${reason(error)}.`);
     }
-    const result = importOnnx(bytes, name === undefined ? {} : { name });
+    const result = importOnnx(bytes, { name: name ?? basename(path).replace(/\.onnx$/i, '') });
     const project = serialiseProject(result.classes ? { graph: result.graph, weights: result.weights, classes: result.classes } : { graph: result.graph, weights: result.weights });
     const temporary = `${out}.${process.pid}.tmp`;
     try {
