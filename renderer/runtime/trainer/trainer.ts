@@ -498,6 +498,11 @@ export class Trainer {
     }
   }
 
+  /** Where each resident tensor (parameters, optimiser state, statistics) lives now: 'gpu-buffer' or 'cpu'. */
+  residentLocations(): Map<string, string> {
+    return new Map([...this.resident].map(([name, tensor]) => [name, tensor.location]));
+  }
+
   /** Frees the session and the resident tensors (after the step in progress, if any). */
   async dispose(): Promise<void> {
     this.stop();

@@ -63,6 +63,10 @@ describe('Trainer (wasm)', () => {
     const events: TrainerEvent[] = [];
     const trainer = new Trainer(options({ onEvent: (e) => events.push(e) }));
     const result = await trainer.run();
+    // On wasm the fed-back tensors live on the CPU: parameters and momentum buffers.
+    expect(Object.fromEntries(trainer.residentLocations())).toEqual(
+      Object.fromEntries(['conv.weight', 'conv.bias', 'fc.weight', 'fc.bias'].flatMap((p) => [[p, 'cpu'], [`${p}.momentum`, 'cpu']])),
+    );
     await trainer.dispose();
     const steps = events.filter((e) => e.type === 'step');
     expect(steps).toHaveLength(24);
