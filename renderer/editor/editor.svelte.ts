@@ -34,7 +34,7 @@ import type { BlockParamValue } from '../core/ir';
 
 export type PaletteItem = { type: 'layer'; kind: LayerKind } | { type: 'block'; block: string };
 
-export type EditorTab = 'graph' | 'params' | 'receptive' | 'memory';
+export type EditorTab = 'graph' | 'params' | 'receptive' | 'memory' | 'compare';
 
 const elk = new ELK();
 

@@ -67,6 +67,17 @@ test('blocks collapse to one node and expand to their layers; issues badge the n
   await page.screenshot({ path: join(screenshots, 'model-resnet18-expanded.png') });
   await page.locator(`.svelte-flow__node-group[data-id="${name}"]`).getByRole('button', { name: /^Collapse/ }).click();
   await expect(page.locator('.svelte-flow__node-block')).toHaveCount(count);
+
+  // A Dense layer fed an image: the core's issue badges that node, with the message on hover and in the list.
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  const canvas = page.getByTestId('canvas');
+  await page.getByTestId('palette-Input').dragTo(canvas, { targetPosition: { x: 300, y: 80 } });
+  await page.getByTestId('palette-Dense').dragTo(canvas, { targetPosition: { x: 300, y: 240 } });
+  const badge = page.locator('.svelte-flow__node[data-id="fc1"]').getByTestId('issue-badge');
+  await expect(badge).toHaveAttribute('title', /Dense 'fc1' is fed .*insert a Flatten/);
+  await expect(page.locator('.svelte-flow__node[data-id="input1"]').getByTestId('issue-badge')).toHaveCount(0);
+  await expect(page.getByTestId('issues-panel')).toContainText("Dense 'fc1' is fed");
+  await page.screenshot({ path: join(screenshots, 'model-issue-badge.png') });
 });
 
 /** The layers of d2l's AlexNet (d2l.ai §8.1) and the inspector fields to set on each after dropping it. */
@@ -169,6 +180,16 @@ test('the visualisers: parameter and MAC treemaps and bars, receptive-field grow
   await page.getByLabel('Batch').press('Enter');
   await expect(page.getByTestId('training-memory')).not.toHaveText(before!);
   await page.screenshot({ path: join(screenshots, 'model-memory-budget.png') });
+
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByLabel('Channels').fill('64');
+  const sides = page.getByTestId('compare-params');
+  await expect(sides.nth(0)).toHaveText('200,704');
+  await expect(sides.nth(1)).toHaveText('110,592');
+  await page.screenshot({ path: join(screenshots, 'model-compare-7x7-vs-3x3.png') });
+  await page.getByLabel('Comparison').selectOption('bottleneck');
+  await expect(sides.nth(0)).toHaveText('819,200');
+  await expect(page.getByTestId('compare-view')).toContainText('204,800');
 });
 
 test('projects: autosaved to IndexedDB on the first edit, listed, duplicated, renamed, deleted, downloaded and opened again', async ({ page }) => {
