@@ -1,14 +1,15 @@
 // Graph handling: reading untrusted graph JSON into a LayerGraph, and the structural checks on a flat graph
 // (duplicate ids, dangling inputs, cycles, arity) with a topological order. Nothing here throws for bad input:
 // every problem becomes a GraphIssue that names the node and field and quotes the bad value.
-import type { FlatGraph, FlatNode, GraphIssue, LayerGraph, LayerKind } from './ir';
+import type { FlatGraph, FlatNode, GraphIssue, InitScheme, LayerGraph, LayerKind } from './ir';
 import { catalogue, isLayerKind, normaliseAttrs } from './layers/index';
 import { isRecord, quote } from './layers/layer';
 
 /** The nodeId of issues about the graph as a whole rather than one node. */
 export const GRAPH_ISSUE = '';
 
-const GRAPH_FIELDS = ['format', 'version', 'name', 'nodes', 'output', 'classes'];
+const INIT_SCHEMES: readonly InitScheme[] = ['auto', 'kaiming', 'xavier', 'alexnet-paper'];
+const GRAPH_FIELDS = ['format', 'version', 'name', 'nodes', 'output', 'classes', 'initialisation'];
 const LAYER_FIELDS = ['id', 'kind', 'attrs', 'inputs', 'train', 'position'];
 const BLOCK_FIELDS = ['id', 'kind', 'block', 'params', 'repeat', 'inputs', 'collapsed', 'body', 'output', 'train', 'position'];
 
@@ -58,6 +59,9 @@ export function parseGraph(source: string | unknown): ParsedGraph {
   }
   if (value.classes !== undefined && !(Array.isArray(value.classes) && value.classes.every((name) => typeof name === 'string'))) {
     graphIssue('classes', `The graph's classes are ${quote(value.classes)}; give a list of class names (strings).`);
+  }
+  if (value.initialisation !== undefined && !INIT_SCHEMES.includes(value.initialisation as InitScheme)) {
+    graphIssue('initialisation', `The graph's initialisation is ${quote(value.initialisation)}; use one of ${INIT_SCHEMES.join(', ')}.`);
   }
   if (!Array.isArray(value.nodes)) {
     graphIssue('nodes', `The graph's nodes are ${quote(value.nodes)}; give a list of nodes.`);

@@ -144,11 +144,23 @@ export const conv2d: LayerDefinition<'Conv2d', Conv2dAttrs> = {
     const [top, left] = sitePadding(site);
     return { kind: 'window', kernel: site.attrs.kernel, stride: site.attrs.stride, padding: [top, left], dilation: site.attrs.dilation };
   },
+  // onnxruntime-web 1.30's WebGPU Conv computes wrong values for ungrouped convolutions with a kernel larger than
+  // 1×1, input channels ≡ 6 (mod 12) and output channels divisible by 4 (measured in Chromium on SwiftShader:
+  // LeNet's 6 → 16 conv is one); multiples of 4 are always right. With the workaround on, such a convolution's input
+  // and weights get zero channels up to a multiple of 4: the same sums, and gradients flow back through Pad.
   lower(ctx, site) {
     const { attrs } = site;
     const inChannels = site.inputs[0]!.shape[0]!;
     const weight = ctx.param('weight', [attrs.outChannels, inChannels / attrs.groups, attrs.kernel[0], attrs.kernel[1]]);
-    const inputs = [site.values[0]!, weight, ...(attrs.bias ? [ctx.param('bias', [attrs.outChannels])] : [])];
+    let x = site.values[0]!;
+    let w = weight;
+    const affected = attrs.groups === 1 && inChannels % 12 === 6 && attrs.outChannels % 4 === 0 && attrs.kernel[0] * attrs.kernel[1] > 1;
+    if (ctx.webgpuWorkarounds && affected) {
+      const extra = ctx.ints([0, 0, 0, 0, 0, 4 - (inChannels % 4), 0, 0]);
+      x = ctx.op('Pad', [x, extra], {}, { suffix: 'pad_channels' });
+      w = ctx.op('Pad', [w, extra], {}, { suffix: 'pad_weight_channels' });
+    }
+    const inputs = [x, w, ...(attrs.bias ? [ctx.param('bias', [attrs.outChannels])] : [])];
     return ctx.op(
       'Conv',
       inputs,

@@ -116,6 +116,11 @@ export interface LowerContext {
   /** Emit LRN from primitives even for inference (WebGPU has no LRN kernel). */
   lrnAsPrimitives: boolean;
   /**
+   * Work around onnxruntime-web 1.30 WebGPU kernels that compute wrong results (see each layer's lowering); the
+   * workarounds are exact, so a graph lowered with them gives the same results on every backend.
+   */
+  webgpuWorkarounds: boolean;
+  /**
    * Appends a node. The layer's last op passes `final: true` so its output carries the layer's value name; other
    * ops are named `<layer>/<suffix>`.
    */

@@ -29,6 +29,7 @@ interface LowerOptions {
   mode: 'inference' | 'training';
   batch: number | string;
   lrnAsPrimitives: boolean;
+  webgpuWorkarounds: boolean;
   weights?: WeightStore;
 }
 
@@ -77,6 +78,7 @@ function lowerGraph(graph: LayerGraph, options: LowerOptions): Lowered {
       mode: options.mode,
       batch: options.batch,
       lrnAsPrimitives: options.lrnAsPrimitives,
+      webgpuWorkarounds: options.webgpuWorkarounds,
       op(opType: OpType, opInputs, attrs = {}, opOptions = {}) {
         const name = opOptions.final ? node.id : b.fresh(`${node.id}/${opOptions.suffix ?? opType}`);
         const out = b.fresh(opOptions.final ? valueName : `${name}_out`);
@@ -143,6 +145,8 @@ export interface InferenceOptions {
   batch?: number | string;
   /** Emit LRN from primitives (WebGPU has no LRN kernel). */
   lrnAsPrimitives?: boolean;
+  /** For onnxruntime-web's WebGPU EP: LRN from primitives, and exact workarounds for its wrong kernels. */
+  webgpu?: boolean;
   /** Extra metadata_props (class names, normalisation, …). */
   metadata?: Record<string, string>;
 }
@@ -155,7 +159,13 @@ export interface InferenceModel {
 
 /** The forward model for export and inference: weights as initializers, the layer graph in metadata_props. */
 export function lowerInference(graph: LayerGraph, weights: WeightStore, options: InferenceOptions = {}): InferenceModel {
-  const lowered = lowerGraph(graph, { mode: 'inference', batch: options.batch ?? 'N', lrnAsPrimitives: options.lrnAsPrimitives ?? false, weights });
+  const lowered = lowerGraph(graph, {
+    mode: 'inference',
+    batch: options.batch ?? 'N',
+    lrnAsPrimitives: options.lrnAsPrimitives ?? options.webgpu ?? false,
+    webgpuWorkarounds: options.webgpu ?? false,
+    weights,
+  });
   const b = lowered.builder;
   b.output(lowered.output, DataType.FLOAT, [options.batch ?? 'N', ...lowered.outputShape]);
   const metadata: Record<string, string> = { 'model_lab.graph': JSON.stringify(graph), ...(options.metadata ?? {}) };
@@ -168,12 +178,14 @@ export interface TrainingLowerOptions {
   batch: number;
   /** Per-layer learning-rate multipliers by layer id (flat ids, or a block id for all its layers); 0 freezes. */
   lrMultipliers?: Record<string, number>;
+  /** For onnxruntime-web's WebGPU EP: exact workarounds for its wrong kernels (see LowerContext). */
+  webgpu?: boolean;
 }
 
 /** The forward graph in training form (see ForwardProgram), for compileTrainingStep. */
 export function lowerTraining(graph: LayerGraph, options: TrainingLowerOptions): ForwardProgram {
   if (!Number.isInteger(options.batch) || options.batch < 1) throw new LoweringError(`The training batch must be a whole number of at least 1; got ${options.batch}.`);
-  const lowered = lowerGraph(graph, { mode: 'training', batch: options.batch, lrnAsPrimitives: true });
+  const lowered = lowerGraph(graph, { mode: 'training', batch: options.batch, lrnAsPrimitives: true, webgpuWorkarounds: options.webgpu ?? false });
   if (lowered.outputShape.length !== 1) {
     throw new LoweringError(`The model's output has shape [${lowered.outputShape.join(', ')}] per image; training needs one score per class (end with Flatten and Dense).`);
   }
@@ -202,5 +214,5 @@ export function lowerTraining(graph: LayerGraph, options: TrainingLowerOptions):
 
 /** Every parameter and statistic the graph needs, with its shape, in layer order. */
 export function parameterShapes(graph: LayerGraph): Array<{ name: string; layer: string; role: ParamRole; shape: number[] }> {
-  return lowerGraph(graph, { mode: 'training', batch: 2, lrnAsPrimitives: true }).params;
+  return lowerGraph(graph, { mode: 'training', batch: 2, lrnAsPrimitives: true, webgpuWorkarounds: false }).params;
 }

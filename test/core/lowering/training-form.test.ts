@@ -129,3 +129,44 @@ describe('every zoo model compiles a training step of standard ops', () => {
     });
   }
 });
+
+describe('the WebGPU convolution workaround', () => {
+  // LeNet's 6 → 16 convolution is one that onnxruntime-web 1.30's WebGPU Conv gets wrong (input channels ≡ 6 mod 12).
+  const graph = graphOf([
+    { id: 'in', kind: 'Input', attrs: { channels: 6, height: 7, width: 7 }, inputs: [] },
+    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 16, kernel: 3 }, inputs: ['in'] },
+    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
+    { id: 'flat', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
+    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 3 }, inputs: ['flat'] },
+  ]);
+
+  it('pads the affected convolution to 8 input channels, with the same outputs', () => {
+    const weights = initialiseWeights(graph, { seed: 2 });
+    const plain = lowerInference(graph, weights, { batch: 2 });
+    const safe = lowerInference(graph, weights, { batch: 2, webgpu: true });
+    expect(plain.model.graph.nodes.map((n) => n.opType)).not.toContain('Pad');
+    expect(safe.model.graph.nodes.filter((n) => n.opType === 'Pad')).toHaveLength(2);
+    const x = refTensor([2, 6, 7, 7], offKink(2 * 6 * 49, 30));
+    const a = runReference(plain.model, { input: x }).output!;
+    const b = runReference(safe.model, { input: x }).output!;
+    expect(Array.from(b.data)).toEqual(Array.from(a.data).map((v) => expect.closeTo(v, 10)));
+  });
+
+  it('gives the same training step (loss and updated weights)', () => {
+    const weights = initialiseWeights(graph, { seed: 3 });
+    const options = { optimizer: { kind: 'sgd' as const, momentum: 0.9 }, normalisation: { mean: new Array(6).fill(0.5), std: new Array(6).fill(0.5) } };
+    const plain = compileTrainingStep(lowerTraining(graph, { batch: 2 }), options);
+    const safe = compileTrainingStep(lowerTraining(graph, { batch: 2, webgpu: true }), options);
+    const feeds: Record<string, ReturnType<typeof refTensor>> = {
+      batch: refTensor([2, 6, 7, 7], Array.from({ length: 2 * 6 * 49 }, (_, i) => (i * 37) % 256), DataType.UINT8),
+      labels: refTensor([2], [1, 2], DataType.INT32),
+      'optimizer.lr': refTensor([], [0.1]),
+    };
+    for (const [name, w] of weights) feeds[name] = refTensor(w.dims, w.data);
+    for (const slot of plain.inputs.state) feeds[slot.input] = refTensor([...slot.shape], new Array(slot.shape.reduce((p, q) => p * q, 1)).fill(0));
+    const names = ['loss', 'conv.weight.next', 'fc.weight.next'];
+    const a = runGraph(plain.model.graph, OPSET, feeds, names);
+    const b = runGraph(safe.model.graph, OPSET, feeds, names);
+    for (const name of names) expect(Array.from(b[name]!.data), name).toEqual(Array.from(a[name]!.data).map((v) => expect.closeTo(v, 9)));
+  });
+});
