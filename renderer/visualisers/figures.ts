@@ -163,3 +163,26 @@ export function largestBatch(fixed: number, perImage: number, capacity: number):
 
 export const GPU_SIZES_GIB = [4, 6, 8, 12, 16, 24, 32, 40, 48, 80, 141] as const;
 export const GIB = 1024 ** 3;
+
+export interface UnitField {
+  /** Input rows and columns the unit sees, inclusive; they may lie outside the image (in the padding). */
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+  /** Whether part of the field is padding rather than image. */
+  touchesPadding: boolean;
+}
+
+/**
+ * The input region one output unit (row, column) of a layer sees (Araujo et al. 2019): unit i starts at
+ * i·S − P along each axis and spans r pixels, with r, S and P the layer's receptive-field size, effective stride
+ * and effective padding (of its largest path).
+ */
+export function unitField(field: { size: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number] }, unit: readonly [number, number], input: readonly [number, number]): UnitField {
+  const top = unit[0] * field.stride[0] - field.padding[0];
+  const left = unit[1] * field.stride[1] - field.padding[1];
+  const bottom = top + field.size[0] - 1;
+  const right = left + field.size[1] - 1;
+  return { top, left, bottom, right, touchesPadding: top < 0 || left < 0 || bottom >= input[0] || right >= input[1] };
+}

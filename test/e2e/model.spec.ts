@@ -171,6 +171,13 @@ test('the visualisers: parameter and MAC treemaps and bars, receptive-field grow
   await page.getByRole('tab', { name: 'Receptive field' }).click();
   await expect(page.getByTestId('receptive-view')).toContainText('sees 195');
   await page.screenshot({ path: join(screenshots, 'model-receptive-field.png') });
+  // conv1 (11×11, stride 4, padding 2): unit (0, 0) sees rows and columns −2…8, partly padding.
+  await page.getByLabel('Layer', { exact: true }).selectOption('conv1');
+  await page.getByLabel('Unit row').fill('0');
+  await page.getByLabel('Unit column').fill('0');
+  await expect(page.getByTestId('unit-field')).toContainText('rows -2…8 and columns -2…8; the shaded part is padding');
+  await page.getByTestId('unit-field').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'model-receptive-field-unit.png') });
 
   await page.getByRole('tab', { name: 'Memory' }).click();
   await page.getByLabel('GPU memory').selectOption('8');

@@ -60,3 +60,17 @@ describe('parameter and compute figures', () => {
     expect(largestBatch(10, 5, 12)).toBe(0);
   });
 });
+
+describe("one unit's receptive field on the input", () => {
+  it("places AlexNet conv1's units 4 pixels apart, the first reaching 2 pixels into the padding", async () => {
+    const { unitField } = await import('../../../renderer/visualisers/figures');
+    const analysis = analyse(zooModel('alexnet')!.build());
+    const conv1 = analysis.layers.find((layer) => layer.kind === 'Conv2d')!;
+    const field = conv1.receptiveField!;
+    expect(unitField(field, [0, 0], [224, 224])).toEqual({ top: -2, left: -2, bottom: 8, right: 8, touchesPadding: true });
+    expect(unitField(field, [1, 2], [224, 224])).toEqual({ top: 2, left: 6, bottom: 12, right: 16, touchesPadding: false });
+    const last = analysis.layers.filter((layer) => layer.receptiveField).at(-1)!;
+    const centre = unitField(last.receptiveField!, [3, 3], [224, 224]);
+    expect(centre.bottom - centre.top + 1).toBe(195);
+  });
+});
