@@ -19,7 +19,7 @@ describe('project files', () => {
     const bad = { ...graph, nodes: [...graph.nodes, { id: 'x', kind: 'Conv3d', attrs: {}, inputs: [] }] };
     let error: unknown;
     try {
-      parseProjectFile(JSON.stringify(toProjectFile({ name: 'bad', graph: bad })), 'bad.json');
+      parseProjectFile(JSON.stringify({ ...toProjectFile({ name: 'bad', graph }), graph: bad }), 'bad.json');
     } catch (caught) {
       error = caught;
     }
