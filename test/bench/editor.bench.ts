@@ -8,7 +8,7 @@
 // layout landed; panning is a pointer drag across the pane while requestAnimationFrame timestamps are recorded.
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumArgs } from '../e2e/playwright.config';
@@ -20,6 +20,7 @@ const option = (name: string) => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 const runs = Number(option('--runs') ?? 3);
+const screenshots = join(root, 'test/output/screenshots');
 
 async function startHost(): Promise<{ url: string; child: ChildProcess }> {
   if (args.includes('--build') || !existsSync(join(root, 'out/renderer/index.html'))) {
@@ -134,8 +135,11 @@ async function main() {
       expandLayout.push(Number(await page.getByTestId('canvas').getAttribute('data-layout-ms')));
     }
     const layers = await page.getByTestId('canvas').getAttribute('data-nodes');
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'bench-densenet121-expanded.png') });
     const expandedPan = await pan(page);
     await timeToLayout(page, 'collapse-all');
+    await page.screenshot({ path: join(screenshots, 'bench-densenet121-collapsed.png') });
     const collapsedPan = await pan(page);
 
     const target = (ok: boolean) => (ok ? 'ok' : 'MISSED');
