@@ -238,3 +238,32 @@ test('projects: autosaved to IndexedDB on the first edit, listed, duplicated, re
   await expect(page.getByTestId('total-params')).toHaveText(total!);
   await expect(page.getByTestId('project-row')).toHaveCount(2);
 });
+
+test('keyboard: delete, undo, copy and paste, select all', async ({ page }) => {
+  await openModelArea(page);
+  await page.getByLabel('Template').selectOption('alexnet-d2l');
+  await expect(page.getByTestId('total-params')).toHaveText('46,764,746');
+  const nodes = page.locator('.svelte-flow__node');
+  await expect(nodes).toHaveCount(22);
+  // Deleting the classifier removes its 4096·10 + 10 parameters; undo brings it back.
+  const last = nodes.last();
+  const id = await last.getAttribute('data-id');
+  await last.click();
+  await expect(page.getByTestId('inspector').getByLabel('Name')).toHaveValue(id!);
+  await page.keyboard.press('Delete');
+  await expect(nodes).toHaveCount(21);
+  await expect(page.getByTestId('total-params')).toHaveText('46,723,776');
+  await page.keyboard.press('Control+z');
+  await expect(nodes).toHaveCount(22);
+  await expect(page.getByTestId('total-params')).toHaveText('46,764,746');
+  // Copy and paste it: an unconnected copy named after it (its issue says it has no input).
+  await page.locator(`.svelte-flow__node[data-id="${id}"]`).click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.locator(`.svelte-flow__node[data-id="${id}_copy"]`)).toBeVisible();
+  await expect(page.getByTestId('issues-panel')).toContainText(`${id}_copy`);
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('inspector')).toContainText('23 nodes selected');
+  await page.keyboard.press('Control+z');
+  await expect(nodes).toHaveCount(22);
+});
