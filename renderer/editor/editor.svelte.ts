@@ -1,7 +1,6 @@
 // The Model area's state: the graph being edited with its undo history, what is selected, the analysis and the
 // canvas view derived from it, and the automatic layout. Views read this and call its methods; every change to
 // the graph goes through `edit`, so each one can be undone.
-import ELK from 'elkjs/lib/elk.bundled.js';
 import { analyse, type Optimizer } from '../core/analysis';
 import { expandGraph } from '../core/blocks/expand';
 import type { GraphNode, LayerGraph, LayerKind } from '../core/ir';
@@ -27,6 +26,7 @@ import {
   type Position,
 } from './graph-edit';
 import { History, type ApplyOptions } from './history';
+import { AppElk } from './elk';
 import { computeLayout, layoutKey, placeNodes, type Layout } from './layout';
 import { inputOf, template } from './templates';
 import { buildView } from './view';
@@ -36,7 +36,7 @@ export type PaletteItem = { type: 'layer'; kind: LayerKind } | { type: 'block'; 
 
 export type EditorTab = 'graph' | 'params' | 'receptive' | 'memory' | 'compare';
 
-const elk = new ELK();
+const elk = new AppElk();
 
 export class EditorState {
   private readonly history = new History<LayerGraph>(emptyGraph());
@@ -62,6 +62,8 @@ export class EditorState {
   /** The layout for the current structure (positions of every box), and how long it took. */
   layout = $state.raw<Layout>(new Map());
   layoutMs = $state(0);
+  /** Where the last layout ran: in the ELK worker, or on the main thread when no worker could run. */
+  layoutWhere = $state<'worker' | 'main thread' | null>(null);
   private layoutFor = '';
   private layoutRun = 0;
   placed = $derived(placeNodes(this.view, this.layout));
@@ -204,6 +206,7 @@ export class EditorState {
     if (run !== this.layoutRun) return;
     this.layout = layout;
     this.layoutMs = performance.now() - started;
+    this.layoutWhere = elk.where;
     this.layoutVersion++;
   }
 

@@ -25,6 +25,8 @@ test('a zoo model opens with shapes on its arrows and the published parameter to
   await expect(edgeLabels(page).filter({ hasText: /^256×5×5$/ })).toHaveCount(1);
   await expect(edgeLabels(page).filter({ hasText: /^6400$/ })).toHaveCount(1);
   await expect(page.locator('.svelte-flow__minimap')).toBeVisible();
+  // The layout ran in elkjs's Web Worker under the app's CSP (worker-src 'self'), not on the main thread.
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-layout-where', 'worker');
   await page.screenshot({ path: join(screenshots, 'model-alexnet-d2l.png') });
 
   await page.getByLabel('Template').selectOption('alexnet');
