@@ -1,37 +1,9 @@
 // Fresh weights, drawn as the literature does and reproducibly from a seed (see InitScheme in ir.ts).
 import { expandGraph } from '../blocks/expand';
 import type { FlatNode, InitScheme, LayerGraph } from '../ir';
+import { seededNormal, seededRandom } from '../random';
 import type { WeightStore } from '../weights';
 import { parameterShapes } from './lower';
-
-/** mulberry32: a small, fast, seedable generator; uniform in [0, 1). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws by Box–Muller. */
-function normal(next: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const value = spare;
-      spare = null;
-      return value;
-    }
-    const u = 1 - next();
-    const v = next();
-    const radius = Math.sqrt(-2 * Math.log(u));
-    spare = radius * Math.sin(2 * Math.PI * v);
-    return radius * Math.cos(2 * Math.PI * v);
-  };
-}
 
 /** The activation a layer's output reaches, looking through BatchNorm (conv → BN → ReLU counts as ReLU). */
 function activationAfter(layer: string, consumers: Map<string, FlatNode[]>): FlatNode | undefined {
@@ -57,8 +29,8 @@ export function initialiseWeights(graph: LayerGraph, options: InitOptions): Weig
   const convs = flat.nodes.filter((n) => n.kind === 'Conv2d').map((n) => n.id);
   const denses = flat.nodes.filter((n) => n.kind === 'Dense').map((n) => n.id);
 
-  const next = uniform(options.seed);
-  const gaussian = normal(next);
+  const next = seededRandom(options.seed);
+  const gaussian = seededNormal(next);
   const weights: WeightStore = new Map();
   for (const { name, layer, role, shape } of parameterShapes(graph)) {
     const size = shape.reduce((a, b) => a * b, 1);

@@ -5,20 +5,12 @@ import { builderFrom, differentiate } from '../../../renderer/core/autodiff/diff
 import { floatTensor, GraphBuilder } from '../../../renderer/core/onnx/builder';
 import { DataType, type Graph } from '../../../renderer/core/onnx/model';
 import { refTensor, runGraph, type RefTensor } from '../../../renderer/core/onnx/reference';
+import { seededRandom } from '../../../renderer/core/random';
 
 export const OPSET = 18;
 
-/** A seeded uniform generator (mulberry32), so failures reproduce. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator, so failures reproduce. */
+export const random = seededRandom;
 
 /** Values in ±[low, high]: kept away from zero, where ReLU, Abs and friends have kinks. */
 export function offKink(count: number, seed: number, low = 0.1, high = 1): number[] {
