@@ -4,7 +4,50 @@ import { browserLoader } from '../../../../renderer/runtime/ort-browser';
 import type { OrtLoader, OrtModule } from '../../../../renderer/runtime/session';
 import { Trainer } from '../../../../renderer/runtime/trainer/trainer';
 import { tinyProgram } from '../../../core/training/tiny-program';
+import type { LayerGraph } from '../../../../renderer/core/ir';
+import { initialiseWeights, lowerInference, lowerTraining } from '../../../../renderer/core/lowering/index';
+import { TrainerClient, type PortLike, type TrainConfig } from '../../../../renderer/runtime/trainer/worker-protocol';
 import { tinyInference, tinySource, tinyWeights } from '../tiny';
+
+const graph = {
+  format: 'model-lab/graph',
+  version: 1,
+  name: 'small',
+  nodes: [
+    { id: 'input', kind: 'Input', attrs: { channels: 1, height: 8, width: 8 }, inputs: [] },
+    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 4, kernel: 3, padding: 1 }, inputs: ['input'] },
+    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
+    { id: 'flatten', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
+    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 2 }, inputs: ['flatten'] },
+  ],
+} as LayerGraph;
+const workerConfig: TrainConfig = { graph, batch: 8, epochs: 2, seed: 5, optimizer: { kind: 'sgd', momentum: 0.9 }, schedule: { base: 0.05, schedule: { kind: 'constant' } }, backend: 'webgpu' };
+
+/** The same run in a module Worker (worker.ts, WebGPU) fed by a window-side source, and directly on wasm. */
+async function workerRun() {
+  const worker = new Worker('/worker.js', { type: 'module' });
+  const failure = new Promise<never>((_, reject) => worker.addEventListener('error', (e) => reject(new Error(`worker error: ${e.message || 'script failed to load'}`))));
+  const client = new TrainerClient(worker as unknown as PortLike, tinySource({ train: 40, val: 8, test: 12 }, 16));
+  let backend = '';
+  client.on((e) => { if (e.type === 'ready') backend = e.backend.ep; });
+  const result = await Promise.race([client.start(workerConfig), failure]);
+  const test = await client.evaluate('test');
+  worker.terminate();
+  const direct = new Trainer({
+    program: lowerTraining(graph, { batch: 8 }), weights: initialiseWeights(graph, { seed: 5 }), optimizer: workerConfig.optimizer, schedule: workerConfig.schedule,
+    epochs: 2, seed: 5, data: tinySource({ train: 40, val: 8, test: 12 }, 16), inference: (w) => lowerInference(graph, w, { batch: 'N' }), loader, backend: 'wasm',
+  });
+  const expected = await direct.run();
+  const expectedTest = await direct.evaluate('test');
+  await direct.dispose();
+  return {
+    backend,
+    status: result.status,
+    steps: result.steps,
+    maxLossDiff: Math.max(...expected.losses.map((l, i) => Math.abs(l - result.losses[i]!))),
+    testAccuracy: [test.accuracy, expectedTest.accuracy],
+  };
+}
 
 const loader: OrtLoader = {
   environment: 'browser',
@@ -40,7 +83,8 @@ async function once(backend: 'webgpu' | 'wasm') {
     let maxWeightDiff = 0;
     for (const k of Object.keys(cpu.weights)) cpu.weights[k]!.forEach((v, i) => (maxWeightDiff = Math.max(maxWeightDiff, Math.abs(v - gpu.weights[k]![i]!))));
     const maxLossDiff = Math.max(...cpu.losses.map((l, i) => Math.abs(l - gpu.losses[i]!)));
-    (window as unknown as { result: unknown }).result = { detected, gpu: { ...gpu, weights: undefined }, cpu: { ...cpu, weights: undefined }, maxWeightDiff, maxLossDiff };
+    const inWorker = await workerRun();
+    (window as unknown as { result: unknown }).result = { detected, gpu: { ...gpu, weights: undefined }, cpu: { ...cpu, weights: undefined }, maxWeightDiff, maxLossDiff, worker: inWorker };
   } catch (e) {
     (window as unknown as { result: unknown }).result = { error: String((e as Error).stack ?? e) };
   }
