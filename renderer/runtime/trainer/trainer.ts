@@ -198,7 +198,8 @@ export class Trainer {
   }
 
   private async doPrepare(): Promise<void> {
-    const { program, options } = { program: this.options.program, options: this.options };
+    const options = this.options;
+    const program = options.program;
     this.setState('preparing');
     this.description = await options.data.describe();
     const d = this.description;
@@ -298,7 +299,7 @@ export class Trainer {
   async run(): Promise<TrainingResult> {
     if (this.stateValue === 'running' || this.stateValue === 'paused') throw new TrainerError('This trainer is already running.');
     await this.prepare();
-    const { program, seed, epochs } = { program: this.options.program, seed: this.options.seed, epochs: this.options.epochs };
+    const { program, seed, epochs } = this.options;
     const { Tensor } = this.session.ort;
     const [c, h, w] = program.imageShape;
     const B = program.batch;
