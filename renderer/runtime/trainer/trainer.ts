@@ -298,6 +298,9 @@ export class Trainer {
 
   async run(): Promise<TrainingResult> {
     if (this.stateValue === 'running' || this.stateValue === 'paused') throw new TrainerError('This trainer is already running.');
+    if (this.stateValue !== 'idle' && this.stateValue !== 'preparing') {
+      throw new TrainerError(`This run has ended (${this.stateValue}); to go on, start a new trainer that resumes from its weights and optimiser state.`);
+    }
     await this.prepare();
     const { program, seed, epochs } = this.options;
     const { Tensor } = this.session.ort;

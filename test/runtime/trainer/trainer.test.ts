@@ -122,6 +122,7 @@ describe('Trainer (wasm)', () => {
     expect(result.steps).toBe(10);
     expect(result.losses).toHaveLength(10);
     expect(result.message).toContain('after step 10');
+    await expect(trainer.run()).rejects.toThrow(/This run has ended \(stopped\)/);
     // A stopped run's weights are those after step 10: the same as a run of exactly 10 steps would give.
     const stopped = await trainer.weights();
     await trainer.dispose();
