@@ -1,18 +1,9 @@
 // Seeded randomness for training runs: one generator per purpose (data order, dropout masks), each derived from the
 // run's seed, so changing how many masks a model draws never changes its data order, and the same seed gives the
-// same run bit for bit.
+// same run bit for bit. The generator itself is the core's (renderer/core/random.ts), shared with initialisation.
+import { seededRandom } from '../../core/random';
 
-/** mulberry32: a small, fast 32-bit generator; returns floats in [0, 1) with 32 random bits. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A seed for one purpose of one run (splitmix-style mixing of the run seed with a stream id and an index). */
 export function deriveSeed(seed: number, stream: number, index = 0): number {
