@@ -65,8 +65,9 @@ if (!existsSync(assets) || !existsSync('/usr/bin/chromium')) {
       response.writeHead(200, { ...headers, 'content-type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
       response.end(readFileSync(file));
     } else {
+      // The app's page: Vite's ORT chunks import its shared chunk, which mounts the app.
       response.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      response.end('<!doctype html><title>bench</title>');
+      response.end(readFileSync(join(root, 'out/renderer/index.html')));
     }
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

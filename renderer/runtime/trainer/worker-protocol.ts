@@ -122,7 +122,8 @@ export function startTrainerWorker(port: PortLike, loader: OrtLoader): void {
         const { config } = message;
         try {
           trainer = new Trainer({
-            program: lowerTraining(config.graph, { batch: config.batch, ...(config.lrMultipliers ? { lrMultipliers: config.lrMultipliers } : {}) }),
+            // Lowered for WebGPU whichever backend runs it: the workarounds are exact, so wasm computes the same.
+            program: lowerTraining(config.graph, { batch: config.batch, webgpu: true, ...(config.lrMultipliers ? { lrMultipliers: config.lrMultipliers } : {}) }),
             weights: config.weights ?? initialiseWeights(config.graph, { seed: config.seed }),
             optimizer: config.optimizer,
             ...(config.labelSmoothing !== undefined ? { labelSmoothing: config.labelSmoothing } : {}),
@@ -132,7 +133,7 @@ export function startTrainerWorker(port: PortLike, loader: OrtLoader): void {
             seed: config.seed,
             data,
             validateEvery: config.validateEvery ?? 1,
-            inference: (weights) => lowerInference(config.graph, weights, { batch: 'N', lrnAsPrimitives: true }),
+            inference: (weights) => lowerInference(config.graph, weights, { batch: 'N', webgpu: true }),
             loader,
             backend: config.backend ?? 'auto',
             onEvent: (event) => post({ type: 'event', event }),

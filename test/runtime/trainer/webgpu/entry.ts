@@ -34,8 +34,8 @@ async function workerRun() {
   const test = await client.evaluate('test');
   worker.terminate();
   const direct = new Trainer({
-    program: lowerTraining(graph, { batch: 8 }), weights: initialiseWeights(graph, { seed: 5 }), optimizer: workerConfig.optimizer, schedule: workerConfig.schedule,
-    epochs: 2, seed: 5, data: tinySource({ train: 40, val: 8, test: 12 }, 16), inference: (w) => lowerInference(graph, w, { batch: 'N' }), loader, backend: 'wasm',
+    program: lowerTraining(graph, { batch: 8, webgpu: true }), weights: initialiseWeights(graph, { seed: 5 }), optimizer: workerConfig.optimizer, schedule: workerConfig.schedule,
+    epochs: 2, seed: 5, data: tinySource({ train: 40, val: 8, test: 12 }, 16), inference: (w) => lowerInference(graph, w, { batch: 'N', webgpu: true }), loader, backend: 'wasm',
   });
   const expected = await direct.run();
   const expectedTest = await direct.evaluate('test');
