@@ -37,7 +37,7 @@ export interface LoadOptions {
   classes?: number;
 }
 
-function looksLikeFile(argument: string): boolean {
+export function looksLikeFile(argument: string): boolean {
   return /\.(json|onnx)$/i.test(argument) || argument.includes('/') || argument.includes('\\');
 }
 
@@ -81,20 +81,25 @@ function withInput(graph: LayerGraph, [channels, height, width]: Input3, path: s
 // Layers that may sit between the classifier's Dense layer and the model output without changing the class count.
 const PASS_THROUGH = new Set(['ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'Softmax', 'Dropout', 'Identity']);
 
-/** The graph with its final Dense layer (the classifier) set to `classes` outputs. */
-function withClasses(graph: LayerGraph, classes: number, path: string): LayerGraph {
+/** The final Dense layer (the classifier): the output, looking back through activations and Dropout. */
+export function classifierOf(graph: LayerGraph): LayerNode | undefined {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   let current = byId.get(graph.output ?? graph.nodes[graph.nodes.length - 1]?.id ?? '');
   while (current && current.kind !== 'Dense' && PASS_THROUGH.has(current.kind) && current.inputs.length === 1) {
     current = byId.get(current.inputs[0]!);
   }
-  if (!current || current.kind !== 'Dense') {
+  return current?.kind === 'Dense' ? current : undefined;
+}
+
+/** The graph with its final Dense layer (the classifier) set to `classes` outputs. */
+export function withClasses(graph: LayerGraph, classes: number, path: string): LayerGraph {
+  const target = classifierOf(graph);
+  if (!target) {
     throw new ModelSourceError(
       'invalid-option',
       `--classes needs a graph that ends in a Dense layer (followed only by activations or Dropout), and '${path}' does not; edit the graph instead.`,
     );
   }
-  const target = current;
   const nodes = graph.nodes.map((node): GraphNode => (node === target ? ({ ...node, kind: 'Dense', attrs: { ...node.attrs, outFeatures: classes } } as LayerNode) : node));
   return { ...graph, nodes };
 }

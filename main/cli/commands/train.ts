@@ -1,10 +1,12 @@
 // `model-lab train`: trains a zoo model or a graph file on a dataset, headless (Node, onnxruntime-web on wasm), with
 // the same trainer the app runs in its worker. Writes checkpoints (into the data folder, through the checkpoint
 // service), DIR/model.onnx and DIR/metrics.json.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../../preload/result';
 import type { DatasetManifest } from '../../../preload/types/datasets';
+import { expandGraph } from '../../../renderer/core/blocks/expand';
 import { parseGraph } from '../../../renderer/core/graph';
 import type { LayerGraph, LayerNode } from '../../../renderer/core/ir';
 import { initialiseWeights, lowerInference, lowerTraining } from '../../../renderer/core/lowering/index';
@@ -21,6 +23,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../services/checkpoints/index
 import { importDataset, readLabels, readManifest, readShard } from '../../services/datasets/index';
 import { FASHION_MNIST_CLASSES } from '../../services/datasets/source';
 import { intOption, numberOption, shapeOption, stringOption, UsageError, type CliContext, type Command, type ParsedCommand } from '../command';
+import { classifierOf, loadModel as loadModelSource, withClasses } from '../model-source';
 
 /** A training run that cannot start or went wrong; the message says why and what to do. */
 export class TrainError extends AppError {
@@ -219,7 +222,7 @@ function overallThroughput(history: EpochMetrics[], imagesPerEpoch: number): num
   return seconds > 0 ? (imagesPerEpoch * history.length) / seconds : 0;
 }
 
-const help = `Usage: model-lab train <zoo-id | graph.json> --data <dataset | folder> --epochs E --batch B --lr LR --out DIR
+const help = `Usage: model-lab train <zoo-id | graph.json | project.json | model.onnx> --data <dataset | folder> --epochs E --batch B --lr LR --out DIR
                        [--optimizer sgd|adam|adamw] [--momentum M] [--nesterov] [--weight-decay W]
                        [--schedule constant|step|plateau|cosine] [--milestones 3,6] [--patience N] [--warmup EPOCHS]
                        [--input CxHxW] [--seed S] [--val-every N] [--val-split F] [--checkpoint NAME] [--json]
@@ -241,6 +244,9 @@ compiled training step the app runs. The model is built for the dataset's image 
   --seed S          seed of the initial weights, data order and dropout masks (default 1); same seed, same run
   --val-every N     evaluate on the validation split every N epochs (default 1; 0 never)
   --val-split F     when importing a folder: fraction of the training data kept for validation (default 0.1)
+  --freeze IDS      fine-tuning: comma-separated layer or block ids whose weights stay fixed (learning rate 0).
+                    A project or ONNX model keeps its weights; if the dataset has another number of classes,
+                    its final Dense layer is replaced by a fresh one
   --checkpoint NAME checkpoint name in the data folder (default: the --out folder's name); saved every epoch
   --resume NAME     go on from a checkpoint saved by this command, with its model, dataset and settings, up to
                     --epochs (default: the epochs it was started with); the same run as one never interrupted
@@ -272,6 +278,7 @@ export const trainCommand: Command = {
     'val-split': { type: 'string' },
     checkpoint: { type: 'string' },
     resume: { type: 'string' },
+    freeze: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -296,6 +303,8 @@ interface Plan {
   schedule: LrSchedule;
   warmupEpochs: number;
   weights: WeightStore;
+  /** Layer or block id → learning-rate multiplier (0 freezes). */
+  lrMultipliers?: Record<string, number> | undefined;
   resume?: { epoch: number; step: number; optimizerState: WeightStore };
   normalisation?: Normalisation;
 }
@@ -334,8 +343,62 @@ async function planFromArgs(args: ParsedCommand, context: CliContext): Promise<P
   if (batch > manifest.counts.train) {
     throw new UsageError(`--batch ${batch} is larger than the ${manifest.counts.train} training samples of '${manifest.name}'; choose a batch of at most ${manifest.counts.train}.`);
   }
+  const freeze = listOption(args, 'freeze');
+  if (isPretrained(target)) {
+    const tuned = await loadPretrained(target, manifest, seed);
+    for (const note of tuned.notes) context.stderr(`note: ${note}\n`);
+    return { id: tuned.id, graph: tuned.graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs, weights: tuned.weights, lrMultipliers: freezeMultipliers(tuned.graph, freeze) };
+  }
   const { id, graph } = await loadModel(target, manifest, input);
-  return { id, graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs, weights: initialiseWeights(graph, { seed }) };
+  return { id, graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs, weights: initialiseWeights(graph, { seed }), lrMultipliers: freezeMultipliers(graph, freeze) };
+}
+
+function listOption(args: ParsedCommand, name: string): string[] {
+  const raw = stringOption(args, name);
+  if (raw === undefined) return [];
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new UsageError(`--${name} takes a comma-separated list of layer or block ids; got '${raw}'.`);
+  return items;
+}
+
+/** --freeze ids (layers, or blocks for all their layers) → learning-rate multiplier 0, each checked against the graph. */
+function freezeMultipliers(graph: LayerGraph, ids: string[]): Record<string, number> | undefined {
+  if (ids.length === 0) return undefined;
+  const known = new Set(expandGraph(graph).flat.nodes.flatMap((n) => [n.id, ...n.blockPath]));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`--freeze names ${unknown.map((id) => `'${id}'`).join(', ')}, which the model does not have; give layer or block ids (see 'model-lab summary').`);
+  return Object.fromEntries(ids.map((id) => [id, 0]));
+}
+
+function isPretrained(target: string): boolean {
+  return target.toLowerCase().endsWith('.onnx') || (target.toLowerCase().endsWith('.json') && readFileSync(target, 'utf8').includes('"model-lab/project"'));
+}
+
+/**
+ * Fine-tuning: a project or ONNX model with its weights. When the dataset has another number of classes, the
+ * classifier (the final Dense layer) is replaced by a freshly initialised one; every other weight is kept.
+ */
+async function loadPretrained(target: string, data: DatasetManifest, seed: number): Promise<{ id: string; graph: LayerGraph; weights: WeightStore; notes: string[] }> {
+  const loaded = await loadModelSource(target);
+  const graphShape = inputShapeOf(loaded.graph);
+  if (shapeText(graphShape) !== shapeText(data.shape)) {
+    throw new TrainError('shape-mismatch', `'${target}' takes ${shapeText(graphShape)} images, but dataset '${data.name}' holds ${shapeText(data.shape)}; import the dataset at that size.`);
+  }
+  const notes = [...loaded.notes];
+  let graph: LayerGraph = { ...loaded.graph, classes: data.classes };
+  const head = classifierOf(graph);
+  const outputs = head && head.kind === 'Dense' ? head.attrs.outFeatures : undefined;
+  if (outputs !== data.classes.length) {
+    graph = { ...withClasses(graph, data.classes.length, target), classes: data.classes };
+    notes.push(`replaced the classifier '${head?.id}' (${outputs} → ${data.classes.length} classes) with a freshly initialised one; all other weights come from '${target}'.`);
+  }
+  const fresh = initialiseWeights(graph, { seed });
+  const weights: WeightStore = new Map();
+  for (const [name, tensor] of fresh) {
+    const kept = loaded.weights!.get(name);
+    weights.set(name, kept && kept.dims.length === tensor.dims.length && kept.dims.every((d, i) => d === tensor.dims[i]) ? kept : tensor);
+  }
+  return { id: graph.name, graph, weights, notes };
 }
 
 /** Goes on from a checkpoint saved by this command: its graph, weights, optimiser state, settings and data order. */
@@ -389,7 +452,7 @@ async function train(args: ParsedCommand, context: CliContext): Promise<number> 
   const checkpointName = stringOption(args, 'checkpoint') ?? (basename(out).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'train');
   await mkdir(out, { recursive: true });
 
-  const program = lowerTraining(graph, { batch });
+  const program = lowerTraining(graph, { batch, ...(plan.lrMultipliers ? { lrMultipliers: plan.lrMultipliers } : {}) });
   const stepsPerEpoch = Math.floor(manifest.counts.train / batch);
   const bar = progress(context, epochs);
   const history: EpochMetrics[] = [];
