@@ -100,8 +100,8 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (path === '/api/events' && request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      response.write(': connected\n\n');
       options.events.add(response);
+      response.write(': connected\n\n');
       return;
     }
 

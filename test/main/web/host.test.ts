@@ -77,11 +77,14 @@ describe('web host', () => {
   });
 
   it('streams events to /api/events listeners', async () => {
+    let connected!: () => void;
+    const open = new Promise<void>((done) => (connected = done));
     const received = new Promise<string>((done) => {
       const req = httpRequest({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: hostHeader() } }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString();
+          if (text.startsWith(': connected')) connected();
           const at = text.indexOf('event: progress');
           if (at >= 0 && text.includes('\n\n', at)) {
             req.destroy();
@@ -91,7 +94,7 @@ describe('web host', () => {
       });
       req.end();
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await open; // the host registers the stream before it writes the opening comment
     events.emit('progress', { job: 'j1', done: false, fraction: 0.5, message: 'half' });
     expect(await received).toContain('data: {"job":"j1","done":false,"fraction":0.5,"message":"half"}');
   });
