@@ -18,7 +18,8 @@ export const PROJECT_VERSION = 1;
 
 export interface Project {
   graph: LayerGraph;
-  weights: WeightStore;
+  /** Absent in a project saved by the editor before training: the graph alone, weights drawn fresh when needed. */
+  weights?: WeightStore;
   classes?: string[];
 }
 
@@ -100,21 +101,22 @@ function float32FromBytes(bytes: Uint8Array): Float32Array {
 /** The project as JSON text (weights in name order, so equal projects give equal files). */
 export function serialiseProject(project: Project): string {
   const weights: Record<string, { dims: number[]; dtype: 'float32'; data: string }> = {};
-  for (const name of [...project.weights.keys()].sort()) {
-    const tensor = project.weights.get(name)!;
+  for (const name of [...(project.weights?.keys() ?? [])].sort()) {
+    const tensor = project.weights!.get(name)!;
     weights[name] = { dims: [...tensor.dims], dtype: 'float32', data: encodeBase64(float32Bytes(tensor.data)) };
   }
-  const file: Record<string, unknown> = { format: PROJECT_FORMAT, version: PROJECT_VERSION, graph: project.graph, weights };
+  const file: Record<string, unknown> = { format: PROJECT_FORMAT, version: PROJECT_VERSION, graph: project.graph, ...(project.weights ? { weights } : {}) };
   if (project.classes) file.classes = project.classes;
   return JSON.stringify(file);
 }
 
-const PROJECT_FIELDS = ['format', 'version', 'graph', 'weights', 'classes'];
+// 'name' and 'template' are the editor's (renderer/projects/project-file.ts): the project's title and its zoo origin.
+const PROJECT_FIELDS = ['format', 'version', 'graph', 'weights', 'classes', 'name', 'template'];
 const WEIGHT_FIELDS = ['dims', 'dtype', 'data'];
 
 /**
- * Reads a project from JSON text or a parsed value. Throws ProjectError naming the first bad field; the weights must
- * be exactly the graph's parameters (no missing, no extra) with the dims the graph implies.
+ * Reads a project from JSON text or a parsed value. Throws ProjectError naming the first bad field; weights, when
+ * present, must be exactly the graph's parameters (no missing, no extra) with the dims the graph implies.
  */
 export function parseProject(source: string | unknown): Project {
   let value: unknown = source;
@@ -152,6 +154,7 @@ export function parseProject(source: string | unknown): Project {
     const first = expected.issues[0]!;
     throw new ProjectError('graph', `The project's graph cannot be analysed: ${first.message}`);
   }
+  if (value.weights === undefined) return classes ? { graph, classes } : { graph };
   if (!isRecord(value.weights)) {
     throw new ProjectError('weights', `The project's weights are ${quote(value.weights)}; give an object mapping parameter names to tensors.`);
   }

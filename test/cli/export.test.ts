@@ -7,6 +7,8 @@ import { main } from '../../main/cli/main';
 import { checkModel } from '../../renderer/core/onnx/checker';
 import { decodeModel } from '../../renderer/core/onnx/codec';
 import { createNodeSession } from '../../renderer/runtime/ort-node';
+import { toProjectFile } from '../../renderer/projects/project-file';
+import { zooModel } from '../../models/index';
 
 async function cli(argv: string[]) {
   let stdout = '';
@@ -55,6 +57,16 @@ describe('model-lab export', () => {
     expect(readFileSync(reseeded).equals(readFileSync(first))).toBe(false);
     await cli(['export', 'lenet5-relu', '--out', reseeded, '--seed', '3']);
     expect(readFileSync(reseeded).equals(readFileSync(first))).toBe(true);
+  });
+
+  it("exports a project the editor saved (graph, name and template, no weights yet) with fresh weights", async () => {
+    const saved = join(folder, 'from-editor.json');
+    writeFileSync(saved, JSON.stringify(toProjectFile({ name: 'My LeNet', template: 'lenet5', graph: zooModel('lenet5')!.build() })));
+    const out = join(folder, 'from-editor.onnx');
+    const run = await cli(['export', saved, '--out', out, '--seed', '5']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('61,706 parameters (61,706 trainable), fresh weights (seed 5)');
+    expect(checkModel(decodeModel(new Uint8Array(readFileSync(out)))).issues).toEqual([]);
   });
 
   it('refuses bad requests in one line and leaves an existing file untouched', async () => {

@@ -29,8 +29,8 @@ describe('model-lab import', () => {
     const project = parseProject(readFileSync(out, 'utf8'));
     const direct = importOnnx(fixtureBytes('resnet_opset17.onnx'), { name: 'tiny resnet' });
     expect(project.graph).toEqual(direct.graph);
-    expect([...project.weights.keys()].sort()).toEqual([...direct.weights.keys()].sort());
-    for (const [name, tensor] of direct.weights) expect(bits(project.weights.get(name)!.data), name).toEqual(bits(tensor.data));
+    expect([...project.weights!.keys()].sort()).toEqual([...direct.weights.keys()].sort());
+    for (const [name, tensor] of direct.weights) expect(bits(project.weights!.get(name)!.data), name).toEqual(bits(tensor.data));
     const totals = analyse(direct.graph).totals;
     expect(stdout).toContain(`Imported resnet_opset17.onnx (opset 17) as 'tiny resnet' → ${out}`);
     expect(stdout).toMatch(/^Layers: 24 \(Input, Conv2d ×6, BatchNorm ×6, ReLU ×5, MaxPool2d, Add ×2, GlobalAvgPool, Flatten, Dense\)$/m);

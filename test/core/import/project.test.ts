@@ -36,8 +36,8 @@ describe('project files', () => {
     expect(project.graph).toEqual(imported.graph);
     expect(project.classes).toEqual(['cat', 'dog']);
     for (const [name, tensor] of weights) {
-      expect(project.weights.get(name)!.dims).toEqual(tensor.dims);
-      expect(bits(project.weights.get(name)!.data), name).toEqual(bits(tensor.data));
+      expect(project.weights!.get(name)!.dims).toEqual(tensor.dims);
+      expect(bits(project.weights!.get(name)!.data), name).toEqual(bits(tensor.data));
     }
   });
 
