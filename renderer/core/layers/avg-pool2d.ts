@@ -5,6 +5,7 @@ import {
   ONE_INPUT,
   poolOutputShape,
   poolReceptiveField,
+  poolWindowOnnx,
   readPoolWindow,
   type LayerDefinition,
   type PoolWindow,
@@ -35,13 +36,6 @@ export const avgPool2d: LayerDefinition<'AvgPool2d', AvgPool2dAttrs> = {
   // Count-every-layer rule: one addition per window element per output value (the final division is not counted).
   allMacs: (site, output) => elementCount(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
   receptiveField: poolReceptiveField,
-  lower(ctx, site) {
-    const { kernel, stride, padding, ceilMode, countIncludePad } = site.attrs;
-    return ctx.op(
-      'AveragePool',
-      [site.values[0]!],
-      { kernel_shape: kernel, strides: stride, pads: [padding[0], padding[1], padding[0], padding[1]], ceil_mode: ceilMode ? 1 : 0, count_include_pad: countIncludePad ? 1 : 0 },
-      { final: true },
-    );
-  },
+  lower: (ctx, site) =>
+    ctx.op('AveragePool', [site.values[0]!], { ...poolWindowOnnx(site.attrs), count_include_pad: site.attrs.countIncludePad ? 1 : 0 }, { final: true }),
 };

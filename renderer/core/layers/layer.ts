@@ -377,6 +377,11 @@ export function poolOutputShape(kind: string, site: LayerSite<PoolWindow>): Shap
   return ok([input.shape[0]!, height, width]);
 }
 
+/** A pooling window as ONNX MaxPool/AveragePool attributes (symmetric pads: [top, left, bottom, right]). */
+export function poolWindowOnnx({ kernel, stride, padding, ceilMode }: PoolWindow) {
+  return { kernel_shape: kernel, strides: stride, pads: [padding[0], padding[1], padding[0], padding[1]], ceil_mode: ceilMode ? 1 : 0 };
+}
+
 export function poolReceptiveField(site: LayerSite<PoolWindow>): ReceptiveFieldRule {
   const { kernel, stride, padding, dilation } = site.attrs;
   return { kind: 'window', kernel, stride, padding, dilation };

@@ -5,6 +5,7 @@ import {
   ONE_INPUT,
   poolOutputShape,
   poolReceptiveField,
+  poolWindowOnnx,
   readPoolWindow,
   type LayerDefinition,
   type PoolWindow,
@@ -31,13 +32,5 @@ export const maxPool2d: LayerDefinition<'MaxPool2d', MaxPool2dAttrs> = {
   // Count-every-layer rule: one operation (a comparison) per window element per output value.
   allMacs: (site, output) => elementCount(output) * site.attrs.kernel[0] * site.attrs.kernel[1],
   receptiveField: poolReceptiveField,
-  lower(ctx, site) {
-    const { kernel, stride, padding, dilation, ceilMode } = site.attrs;
-    return ctx.op(
-      'MaxPool',
-      [site.values[0]!],
-      { kernel_shape: kernel, strides: stride, pads: [padding[0], padding[1], padding[0], padding[1]], dilations: dilation, ceil_mode: ceilMode ? 1 : 0 },
-      { final: true },
-    );
-  },
+  lower: (ctx, site) => ctx.op('MaxPool', [site.values[0]!], { ...poolWindowOnnx(site.attrs), dilations: site.attrs.dilation }, { final: true }),
 };
