@@ -1,5 +1,6 @@
 // The hand-built tiny CNN (test/core/training/tiny-program.ts) as a trainer input: a data source of its learnable
 // task, its initial weights, and its inference model (same layers, symbolic batch, weights as initializers).
+import type { LayerGraph } from '../../../renderer/core/ir';
 import { GraphBuilder, floatTensor, model as makeModel } from '../../../renderer/core/onnx/builder';
 import { DataType } from '../../../renderer/core/onnx/model';
 import { EXPORT_OPSET } from '../../../renderer/core/onnx/schema';
@@ -47,4 +48,18 @@ export const tinyInference: InferenceBuilder = (weights) => {
   const logits = b.add('Gemm', [flat, 'fc.weight', 'fc.bias'], { transB: 1 }, { name: 'fc' })[0]!;
   b.output(logits, DataType.FLOAT, ['N', 2]);
   return { model: makeModel(b.build(), { opset: EXPORT_OPSET }), input: x, output: logits };
+};
+
+/** A small convolutional layer graph (1×8×8 → 2 classes), for runs that go through the lowering. */
+export const smallGraph: LayerGraph = {
+  format: 'model-lab/graph',
+  version: 1,
+  name: 'small',
+  nodes: [
+    { id: 'input', kind: 'Input', attrs: { channels: 1, height: 8, width: 8 }, inputs: [] },
+    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 4, kernel: 3, padding: 1 }, inputs: ['input'] },
+    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
+    { id: 'flatten', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
+    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 2 }, inputs: ['flatten'] },
+  ],
 };

@@ -1,27 +1,15 @@
 // The worker protocol over a real MessageChannel (Node's, as the browser's): the worker end trains from shards the
 // window end serves; events, pause/stop, weights and evaluation cross the channel; the run equals a direct one.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LayerGraph } from '../../../renderer/core/ir';
 import { initialiseWeights, lowerInference, lowerTraining } from '../../../renderer/core/lowering/index';
 import { nodeLoader } from '../../../renderer/runtime/ort-node';
 import { MemoryDataSource } from '../../../renderer/runtime/trainer/data';
 import { Trainer } from '../../../renderer/runtime/trainer/trainer';
 import { startTrainerWorker, TrainerClient, type PortLike, type TrainConfig } from '../../../renderer/runtime/trainer/worker-protocol';
 import type { TrainerEvent } from '../../../renderer/runtime/trainer/trainer';
-import { tinySamples } from './tiny';
+import { smallGraph, tinySamples } from './tiny';
 
-const graph = {
-  format: 'model-lab/graph',
-  version: 1,
-  name: 'small',
-  nodes: [
-    { id: 'input', kind: 'Input', attrs: { channels: 1, height: 8, width: 8 }, inputs: [] },
-    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 4, kernel: 3, padding: 1 }, inputs: ['input'] },
-    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
-    { id: 'flatten', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
-    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 2 }, inputs: ['flatten'] },
-  ],
-} as LayerGraph;
+const graph = smallGraph;
 
 const source = () =>
   new MemoryDataSource({

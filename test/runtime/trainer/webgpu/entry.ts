@@ -4,23 +4,11 @@ import { browserLoader } from '../../../../renderer/runtime/ort-browser';
 import type { OrtLoader, OrtModule } from '../../../../renderer/runtime/session';
 import { Trainer } from '../../../../renderer/runtime/trainer/trainer';
 import { tinyProgram } from '../../../core/training/tiny-program';
-import type { LayerGraph } from '../../../../renderer/core/ir';
 import { initialiseWeights, lowerInference, lowerTraining } from '../../../../renderer/core/lowering/index';
 import { TrainerClient, type PortLike, type TrainConfig } from '../../../../renderer/runtime/trainer/worker-protocol';
-import { tinyInference, tinySource, tinyWeights } from '../tiny';
+import { smallGraph, tinyInference, tinySource, tinyWeights } from '../tiny';
 
-const graph = {
-  format: 'model-lab/graph',
-  version: 1,
-  name: 'small',
-  nodes: [
-    { id: 'input', kind: 'Input', attrs: { channels: 1, height: 8, width: 8 }, inputs: [] },
-    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 4, kernel: 3, padding: 1 }, inputs: ['input'] },
-    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
-    { id: 'flatten', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
-    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 2 }, inputs: ['flatten'] },
-  ],
-} as LayerGraph;
+const graph = smallGraph;
 const workerConfig: TrainConfig = { graph, batch: 8, epochs: 2, seed: 5, optimizer: { kind: 'sgd', momentum: 0.9 }, schedule: { base: 0.05, schedule: { kind: 'constant' } }, backend: 'webgpu' };
 
 /** The same run in a module Worker (worker.ts, WebGPU) fed by a window-side source, and directly on wasm. */
