@@ -19,6 +19,8 @@ class AppState {
   info = $state<AppInfo | null>(null);
   infoError = $state<string | null>(null);
   backend = $state<BackendReport | null>(null);
+  /** The dataset chosen in the Data area (its name); the Train area trains on it. */
+  dataset = $state<string | null>(null);
 
   async refreshInfo(): Promise<void> {
     try {
