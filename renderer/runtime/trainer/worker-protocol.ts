@@ -37,6 +37,7 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'weights'; id: number }
+  | { type: 'optimizer-state'; id: number }
   | { type: 'evaluate'; id: number; split: DatasetSplit }
   | { type: 'data-reply'; id: number; ok: true; value: DataDescription | Uint8Array | Uint16Array }
   | { type: 'data-reply'; id: number; ok: false; message: string };
@@ -160,6 +161,9 @@ export function startTrainerWorker(port: PortLike, loader: OrtLoader): void {
       case 'weights':
         void reply(message.id, () => trainer!.weights(), (value) => buffersOf(value as WeightStore));
         return;
+      case 'optimizer-state':
+        void reply(message.id, () => trainer!.optimizerState(), (value) => buffersOf(value as WeightStore));
+        return;
       case 'evaluate':
         void reply(message.id, () => trainer!.evaluate(message.split), () => []);
         return;
@@ -216,6 +220,11 @@ export class TrainerClient {
   /** The current weights, copied out of the worker (for checkpoints and export). */
   weights(): Promise<WeightStore> {
     return this.request((id) => ({ type: 'weights', id }));
+  }
+
+  /** The optimiser's state (momentum, Adam moments), copied out of the worker (for checkpoints that can resume). */
+  optimizerState(): Promise<WeightStore> {
+    return this.request((id) => ({ type: 'optimizer-state', id }));
   }
 
   evaluate(split: DatasetSplit): Promise<EvalResult> {
