@@ -1,12 +1,17 @@
 // `model-lab eval`: accuracy, loss and the confusion matrix of an exported model (DIR/model.onnx from `train`, or
-// any classifier ONNX file taking float N×C×H×W) on a dataset split, with onnxruntime-web on wasm.
+// any classifier ONNX file taking float N×C×H×W) on a dataset split, with onnxruntime-web on wasm. A model the
+// importer maps to a layer graph runs as the evaluation graph (loss sum, correct and confusion counts computed in the
+// graph); any other runs as it is and its logits are scored on the CPU.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeModel } from '../../../renderer/core/onnx/codec';
+import { ImportError, importOnnx } from '../../../renderer/core/import/index';
+import { LoweringError, lowerEvaluation } from '../../../renderer/core/lowering/index';
+import { decodeModel, encodeModel } from '../../../renderer/core/onnx/codec';
 import type { Model } from '../../../renderer/core/onnx/model';
+import { compileEvaluationStep, type EvaluationStep } from '../../../renderer/core/training/eval';
 import { createNodeSession } from '../../../renderer/runtime/ort-node';
 import { loadSplit } from '../../../renderer/runtime/trainer/data';
-import { evaluateSplit, outputIsProbabilities, type EvalResult, type Normalisation } from '../../../renderer/runtime/trainer/evaluate';
+import { evaluateSplit, evaluateWithGraph, outputIsProbabilities, type EvalResult, type Normalisation } from '../../../renderer/runtime/trainer/evaluate';
 import { StoreDataSource } from '../../../renderer/runtime/trainer/store-source';
 import type { DatasetSplit } from '../../../preload/types/datasets';
 import { DATASET_SPLITS } from '../../../preload/types/datasets';
@@ -48,6 +53,20 @@ function metadata(model: Model, key: string): string | undefined {
   return model.metadataProps.find(([k]) => k === key)?.[1];
 }
 
+/**
+ * The evaluation graph for a model, its weights baked in; undefined (with the reason) when the model cannot be
+ * imported or lowered, so it is evaluated from its logits instead.
+ */
+function evaluationGraph(bytes: Uint8Array, batch: number, normalisation: Normalisation): { step: EvaluationStep } | { reason: string } {
+  try {
+    const imported = importOnnx(bytes);
+    return { step: compileEvaluationStep(lowerEvaluation(imported.graph, { batch }), { normalisation, weights: imported.weights }) };
+  } catch (error) {
+    if (error instanceof ImportError || error instanceof LoweringError) return { reason: error.message };
+    throw error;
+  }
+}
+
 function confusionTable(confusion: number[][], classes: string[]): string {
   const labels = classes.map((c, i) => `${i}:${c}`);
   const width = Math.max(6, ...confusion.flat().map((n) => String(n).length));
@@ -70,7 +89,9 @@ the mean and std in the model's metadata (model_lab.normalisation); without it, 
   --data D     a dataset in the data folder, or a folder to import first (as 'model-lab train' does)
   --split S    test (default), val or train
   --batch B    images per run (default 256); the last partial batch is included
-  --json       print one JSON object: { "split", "count", "accuracy", "loss", "correct", "classes", "confusion" }`,
+  --json       print one JSON object: { "split", "count", "accuracy", "loss", "correct", "classes", "confusion",
+               "evaluation" }, where evaluation is "graph" (the evaluation graph ran) or "logits" (a model the
+               importer cannot map: its outputs were scored on the CPU)`,
   options: {
     data: { type: 'string' },
     split: { type: 'string' },
@@ -107,24 +128,34 @@ the mean and std in the model's metadata (model_lab.normalisation); without it, 
 
       const source = new StoreDataSource(nodeDatasetApi(context.data.path), manifest.name);
       const data = await loadSplit(source, await source.describe(), split);
-      const session = await createNodeSession(bytes, { backend: 'wasm' });
+      // The graph's batch is fixed: no larger than the split, so a small split is not padded up to --batch.
+      const graph = evaluationGraph(bytes, Math.min(batch, data.count), normalisation);
+      if ('step' in graph && graph.step.classes !== manifest.classes.length) {
+        throw new TrainError('shape-mismatch', `The model '${path}' scores ${graph.step.classes} classes, but dataset '${manifest.name}' has ${manifest.classes.length}.`);
+      }
+      if ('reason' in graph) context.stderr(`Scoring the model's outputs on the CPU (it cannot run as an evaluation graph: ${graph.reason})\n`);
+      const session = await createNodeSession('step' in graph ? encodeModel(graph.step.model) : bytes, { backend: 'wasm' });
       let result: EvalResult;
       try {
-        result = await evaluateSplit(session, data, {
-          input: io.input,
-          output: io.output,
-          classes: manifest.classes.length,
-          batch,
-          ...(io.fixedBatch !== undefined ? { fixedBatch: io.fixedBatch } : {}),
-          normalisation,
-          outputKind: outputIsProbabilities(model, io.output) ? 'probabilities' : 'logits',
-        });
+        result =
+          'step' in graph
+            ? await evaluateWithGraph(session, graph.step, data)
+            : await evaluateSplit(session, data, {
+                input: io.input,
+                output: io.output,
+                classes: manifest.classes.length,
+                batch,
+                ...(io.fixedBatch !== undefined ? { fixedBatch: io.fixedBatch } : {}),
+                normalisation,
+                outputKind: outputIsProbabilities(model, io.output) ? 'probabilities' : 'logits',
+              });
       } finally {
         await session.release();
       }
+      const evaluation = 'step' in graph ? 'graph' : 'logits';
       if (args.values.json) {
         const { split: s, count, accuracy, loss, correct, confusion } = result;
-        context.stdout(JSON.stringify({ split: s, count, accuracy, loss, correct, classes: manifest.classes, confusion }) + '\n');
+        context.stdout(JSON.stringify({ split: s, count, accuracy, loss, correct, classes: manifest.classes, confusion, evaluation }) + '\n');
       } else {
         context.stdout(
           `${path} on '${manifest.name}' ${split} (${result.count} images): accuracy ${result.accuracy.toFixed(4)} (${result.correct}/${result.count}), loss ${result.loss.toFixed(4)}\n` +

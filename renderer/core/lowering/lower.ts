@@ -11,6 +11,7 @@ import { floatTensor, GraphBuilder, int64Tensor, model as makeModel, node as mak
 import { DataType, type Model } from '../onnx/model';
 import { EXPORT_OPSET, type OpAttrs, type OpType } from '../onnx/schema';
 import { inferShapes } from '../shape-inference';
+import type { EvaluationProgram } from '../training/eval';
 import type { ForwardProgram } from '../training/step';
 import { isTrainableRole, weightName, type ParamRole, type WeightStore } from '../weights';
 
@@ -31,6 +32,8 @@ interface LowerOptions {
   lrnAsPrimitives: boolean;
   webgpuWorkarounds: boolean;
   weights?: WeightStore;
+  /** Inference-mode layers (running statistics, no dropout) with every parameter as a graph input: the eval graph. */
+  paramsAsInputs?: boolean;
 }
 
 interface Lowered {
@@ -89,7 +92,7 @@ function lowerGraph(graph: LayerGraph, options: LowerOptions): Lowered {
         const name = weightName(node.id, role);
         const shape = [...dims];
         if (b.fresh(name) !== name) throw new LoweringError(`The parameter name '${name}' is already taken; rename layer '${node.id}'.`);
-        if (options.mode === 'inference') {
+        if (options.mode === 'inference' && !options.paramsAsInputs) {
           const stored = options.weights?.get(name);
           if (!stored) throw new LoweringError(`No weights for '${name}' (layer '${node.id}'); initialise or load them first.`);
           if (stored.dims.length !== shape.length || stored.dims.some((d, i) => d !== shape[i])) {
@@ -209,6 +212,36 @@ export function lowerTraining(graph: LayerGraph, options: TrainingLowerOptions):
     params: lowered.params.filter((p) => isTrainableRole(p.role)).map((p) => ({ name: p.name, shape: p.shape, lrMultiplier: multiplierOf(p.layer) })),
     buffers: lowered.buffers,
     masks: lowered.masks,
+    source: { graph, webgpu: options.webgpu ?? false },
+  };
+}
+
+export interface EvaluationLowerOptions {
+  batch: number;
+  /** For onnxruntime-web's WebGPU EP: LRN from primitives and exact workarounds for its wrong kernels. */
+  webgpu?: boolean;
+}
+
+/**
+ * The forward graph in evaluation form, for compileEvaluationStep: the inference layers (BatchNorm with its running
+ * statistics, no dropout) at a fixed batch, with every parameter and statistic as a graph input under the same name
+ * the training form uses, so a trainer can feed the tensors it keeps resident.
+ */
+export function lowerEvaluation(graph: LayerGraph, options: EvaluationLowerOptions): EvaluationProgram {
+  if (!Number.isInteger(options.batch) || options.batch < 1) throw new LoweringError(`The evaluation batch must be a whole number of at least 1; got ${options.batch}.`);
+  const lowered = lowerGraph(graph, { mode: 'inference', batch: options.batch, lrnAsPrimitives: true, webgpuWorkarounds: options.webgpu ?? false, paramsAsInputs: true });
+  if (lowered.outputShape.length !== 1) {
+    throw new LoweringError(`The model's output has shape [${lowered.outputShape.join(', ')}] per image; evaluation needs one score per class (end with Flatten and Dense).`);
+  }
+  lowered.builder.output(lowered.logits, DataType.FLOAT, [options.batch, lowered.outputShape[0]!]);
+  return {
+    graph: lowered.builder.build(),
+    input: lowered.input,
+    logits: lowered.logits,
+    batch: options.batch,
+    classes: lowered.outputShape[0]!,
+    imageShape: lowered.inputShape,
+    params: lowered.params.map((p) => ({ name: p.name, shape: p.shape })),
   };
 }
 

@@ -2,6 +2,7 @@
 // batch, int32 labels, the learning rate and dropout masks, and returns the loss, the number correct, and the
 // updated parameters, state and statistics. onnxruntime-web runs it again and again, feeding outputs back as inputs.
 import { differentiate } from '../autodiff/differentiate';
+import type { LayerGraph } from '../ir';
 import { floatTensor, GraphBuilder, model as makeModel } from '../onnx/builder';
 import { DataType, type Graph, type Model } from '../onnx/model';
 import { EXPORT_OPSET } from '../onnx/schema';
@@ -34,13 +35,22 @@ export interface ForwardProgram {
   buffers: ReadonlyArray<{ input: string; output: string; shape: readonly number[] }>;
   /** Dropout masks the trainer draws each step: values 0 or 1/(1 − p) (inverted dropout). */
   masks: ReadonlyArray<{ name: string; shape: readonly number[]; p: number }>;
+  /** The layer graph it was lowered from (lowerTraining sets it), so a trainer can lower the evaluation graph too. */
+  source?: { graph: LayerGraph; webgpu: boolean };
+}
+
+/** Normalisation, as the training and evaluation graphs apply it to uint8 pixels. */
+export interface Normalisation {
+  /** Per-channel mean and standard deviation of pixel values scaled to [0, 1]. */
+  mean: readonly number[];
+  std: readonly number[];
 }
 
 export interface StepOptions {
   optimizer: OptimizerConfig;
   labelSmoothing?: number;
   /** Per-channel mean and standard deviation of pixel values scaled to [0, 1]. */
-  normalisation: { mean: readonly number[]; std: readonly number[] };
+  normalisation: Normalisation;
 }
 
 export interface TrainingStep {
@@ -82,14 +92,21 @@ function staticShapes(graph: Graph): Map<string, number[]> {
   return shapes;
 }
 
-export function compileTrainingStep(program: ForwardProgram, options: StepOptions): TrainingStep {
+/**
+ * Emits the uint8 batch and int32 label inputs, the normalisation (x/255 − mean)/std into the forward graph's image
+ * input, and the forward graph itself, whose other inputs (parameters, statistics, masks) become inputs of `b`.
+ */
+export function emitNormalisedForward(
+  b: GraphBuilder,
+  program: Pick<ForwardProgram, 'graph' | 'input' | 'batch' | 'imageShape'>,
+  normalisation: Normalisation,
+  fail: (message: string) => Error = (message) => new TrainingCompileError(message),
+): { batch: string; labels: string } {
   const [channels, height, width] = program.imageShape;
-  const { mean, std } = options.normalisation;
+  const { mean, std } = normalisation;
   if (mean.length !== channels || std.length !== channels || std.some((s) => !(s > 0))) {
-    throw new TrainingCompileError(`Normalisation needs ${channels} means and ${channels} positive standard deviations; got mean [${mean.join(', ')}], std [${std.join(', ')}].`);
+    throw fail(`Normalisation needs ${channels} means and ${channels} positive standard deviations; got mean [${mean.join(', ')}], std [${std.join(', ')}].`);
   }
-  const optimizer = resolveOptimizer(options.optimizer);
-  const b = new GraphBuilder('training_step');
 
   // uint8 pixels → (x/255 − mean)/std, into the forward graph's input.
   const batch = b.input('batch', DataType.UINT8, [program.batch, channels, height, width]);
@@ -104,10 +121,10 @@ export function compileTrainingStep(program: ForwardProgram, options: StepOption
 
   // The forward graph: its inputs other than the image become the step's inputs.
   const forwardInputs = new Set(program.graph.inputs.map((i) => i.name));
-  if (!forwardInputs.has(program.input)) throw new TrainingCompileError(`The forward graph has no input '${program.input}'.`);
+  if (!forwardInputs.has(program.input)) throw fail(`The forward graph has no input '${program.input}'.`);
   for (const input of program.graph.inputs) {
     if (input.name === program.input) continue;
-    if (input.type?.kind !== 'tensor') throw new TrainingCompileError(`Forward input '${input.name}' is not a tensor.`);
+    if (input.type?.kind !== 'tensor') throw fail(`Forward input '${input.name}' is not a tensor.`);
     b.input(input.name, input.type.elemType, input.type.shape);
   }
   for (const t of program.graph.initializers) b.initializer(t);
@@ -116,6 +133,13 @@ export function compileTrainingStep(program: ForwardProgram, options: StepOption
     for (const o of n.outputs) if (o !== '') b.fresh(o);
     b.nodes.push(n);
   }
+  return { batch, labels };
+}
+
+export function compileTrainingStep(program: ForwardProgram, options: StepOptions): TrainingStep {
+  const optimizer = resolveOptimizer(options.optimizer);
+  const b = new GraphBuilder('training_step');
+  const { batch, labels } = emitNormalisedForward(b, program, options.normalisation);
 
   const ce = emitCrossEntropy(b, { logits: program.logits, labels, batch: program.batch, classes: program.classes, labelSmoothing: options.labelSmoothing });
   const forwardAndLoss = b.build();

@@ -4,14 +4,16 @@
 // The same code runs in a Web Worker (the app) and in Node (the CLI); the environment comes in as an OrtLoader.
 import type * as Ort from 'onnxruntime-web';
 import type { DatasetSplit } from '../../../preload/types/datasets';
+import { lowerEvaluation } from '../../core/lowering/lower';
 import { encodeModel } from '../../core/onnx/codec';
 import { elementCount, type Model } from '../../core/onnx/model';
 import { adamBiasCorrections, resolveOptimizer, type OptimizerConfig } from '../../core/training/optimizers';
+import { compileEvaluationStep, type EvaluationStep } from '../../core/training/eval';
 import { compileTrainingStep, type ForwardProgram, type TrainingStep } from '../../core/training/step';
 import type { WeightStore } from '../../core/weights';
 import { createSession, type ModelSession, type OrtLoader, type SessionReport } from '../session';
 import { channelStatistics, DataError, epochBatches, epochPlan, loadSplit, type DataDescription, type DataSource, type SplitData } from './data';
-import { evaluateSplit, outputIsProbabilities, type EvalResult, type Normalisation } from './evaluate';
+import { evaluateSplit, evaluateWithGraph, outputIsProbabilities, type EvalResult, type Normalisation } from './evaluate';
 import { deriveSeed, fillDropoutMask, seededRandom, STREAM } from './random';
 import { checkSchedule, learningRateAt, PlateauMonitor, type ScheduleConfig } from './schedule';
 
@@ -41,7 +43,10 @@ export interface TrainerOptions {
   data: DataSource;
   /** Validate every N epochs (0: never; default 1). */
   validateEvery?: number;
-  /** Builds the evaluation model; without it, evaluate() is unavailable and no validation runs. */
+  /**
+   * Builds the inference model for evaluation when the program cannot give an evaluation graph (a program not made
+   * by lowerTraining, so without `source`). With neither, evaluate() is unavailable and no validation runs.
+   */
   inference?: InferenceBuilder;
   /** Images per evaluation run (default: the training batch). */
   evalBatch?: number;
@@ -134,6 +139,8 @@ export class Trainer {
   private prepared: Promise<void> | undefined;
   private lock: Promise<void> = Promise.resolve();
   private readonly plateau: PlateauMonitor | undefined;
+  /** Evaluation graphs and their sessions, by batch size (compiled on first use, kept for later epochs). */
+  private readonly evaluators = new Map<number, Promise<{ step: EvaluationStep; session: ModelSession }>>();
 
   constructor(options: TrainerOptions) {
     this.options = options;
@@ -397,7 +404,7 @@ export class Trainer {
           imagesPerSecond: (stepInEpoch * B) / Math.max(trainSeconds, 1e-9),
           seconds: 0,
         };
-        if (this.options.inference && validateEvery > 0 && (epoch + 1) % validateEvery === 0 && this.description.counts.val > 0) {
+        if (this.canEvaluate && validateEvery > 0 && (epoch + 1) % validateEvery === 0 && this.description.counts.val > 0) {
           metrics.validation = await this.evaluate('val');
           if (this.plateau) metrics.plateauDrop = this.plateau.observe(metrics.validation.accuracy);
         }
@@ -478,12 +485,34 @@ export class Trainer {
     return data;
   }
 
-  /** Evaluates the current weights on a split with the inference model (running statistics, no dropout). */
+  /** Whether evaluate() can run: with the evaluation graph (a lowered program) or the inference builder. */
+  get canEvaluate(): boolean {
+    return this.options.program.source !== undefined || this.options.inference !== undefined;
+  }
+
+  /**
+   * Evaluates the current weights on a split (running statistics, no dropout). A program lowered from a layer graph
+   * gets the evaluation graph, fed the resident parameters where they are (no copy off the GPU); otherwise the
+   * inference model's logits are scored on the CPU.
+   */
   async evaluate(split: DatasetSplit, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
-    const build = this.options.inference;
-    if (!build) throw new TrainerError('This trainer was made without an inference model builder, so it cannot evaluate.');
+    if (!this.canEvaluate) throw new TrainerError('This trainer was made without a lowered program or an inference model builder, so it cannot evaluate.');
     const data = await this.split(split);
     if (data.count === 0) throw new DataError(`Dataset '${this.description.name}' has no ${split} samples to evaluate on.`);
+    if (this.options.program.source) {
+      const { step, session } = await this.evaluator(Math.min(this.options.evalBatch ?? this.options.program.batch, data.count));
+      // Held for the whole split, so every batch sees the same weights and no step frees a tensor being read.
+      return this.exclusive(async () => {
+        const params: Record<string, Ort.Tensor> = {};
+        for (const name of step.inputs.params) {
+          const tensor = this.resident.get(name);
+          if (!tensor) throw new TrainerError(`The evaluation graph needs '${name}', which the trainer does not hold.`);
+          params[name] = tensor;
+        }
+        return evaluateWithGraph(session, step, data, { params, ...(onProgress ? { onProgress } : {}) });
+      });
+    }
+    const build = this.options.inference!;
     const built = build(await this.weights());
     const session = await createSession(this.options.loader, encodeModel(built.model), { backend: this.session.report.ep });
     try {
@@ -502,6 +531,18 @@ export class Trainer {
     }
   }
 
+  private evaluator(batch: number): Promise<{ step: EvaluationStep; session: ModelSession }> {
+    let made = this.evaluators.get(batch);
+    if (!made) {
+      const source = this.options.program.source!;
+      const step = compileEvaluationStep(lowerEvaluation(source.graph, { batch, webgpu: source.webgpu }), { normalisation: this.normalisationValue });
+      made = createSession(this.options.loader, encodeModel(step.model), { backend: this.session.report.ep }).then((session) => ({ step, session }));
+      this.evaluators.set(batch, made);
+      made.catch(() => this.evaluators.delete(batch));
+    }
+    return made;
+  }
+
   /** Where each resident tensor (parameters, optimiser state, statistics) lives now: 'gpu-buffer' or 'cpu'. */
   residentLocations(): Map<string, string> {
     return new Map([...this.resident].map(([name, tensor]) => [name, tensor.location]));
@@ -513,6 +554,8 @@ export class Trainer {
     await this.exclusive(async () => {
       for (const tensor of this.resident.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
       this.resident.clear();
+      for (const made of this.evaluators.values()) await (await made.catch(() => undefined))?.session.release();
+      this.evaluators.clear();
       if (this.session) await this.session.release();
     });
   }
