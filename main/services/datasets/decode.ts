@@ -1,4 +1,5 @@
 // Turning source samples into stored samples of the target [C, H, W], with sharp (libvips) for any resizing.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import sharp, { type Sharp } from 'sharp';
 import type { Preprocessing } from '../../../preload/types/datasets';
@@ -188,10 +189,37 @@ export function convertPlanar(pixels: Uint8Array, from: [number, number, number]
   return out;
 }
 
+/** Files up to this size are read here, in one go; larger ones are left to libvips (see imageInput). */
+const READ_HERE_BYTES = 1 << 20;
+
+/**
+ * What to hand sharp for `path`: the file's bytes when it is small, else the path. Given a path, libvips opens,
+ * stats, maps and re-reads the file for header and pixels, which cost more than decoding a small JPEG (measured:
+ * ~735 vs ~485 images per CPU-second on 128×96 JPEGs). Reading synchronously keeps it to four system calls and
+ * no thread-pool round trips; a 1 MiB read from the page cache blocks the event loop for well under a millisecond.
+ */
+export function imageInput(path: string): Buffer | string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > READ_HERE_BYTES) return path;
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const read = readSync(fd, bytes, filled, size - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return filled === size ? bytes : bytes.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Decodes an image file at full size and resamples it here (no per-image libvips resize: see resample.ts). */
-async function decodeFile(path: string, shape: [number, number, number]): Promise<Uint8Array> {
+async function decodeFile(input: Buffer | string, shape: [number, number, number]): Promise<Uint8Array> {
   const channels = shape[0];
-  const image = sharp(path).autoOrient().flatten({ background: '#ffffff' });
+  const image = sharp(input).autoOrient().flatten({ background: '#ffffff' });
   const { data, info } = await (channels === 1 ? image.grayscale() : image.toColourspace('srgb')).raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels instead of ${channels}`);
   return convertPlanar(data, [channels, info.height, info.width], shape, 'interleaved');
@@ -235,8 +263,8 @@ export class SampleConverter {
   /** The stored form of sample `index`; rejects when the file cannot be decoded. */
   async convert(index: number): Promise<Uint8Array> {
     if (this.direct) return this.direct(index);
-    const path = (this.set as FileSamples).paths[index]!;
-    return this.route === 'full' ? decodeFile(path, this.shape) : throughLibvips(sharp(path).autoOrient(), this.shape);
+    const input = imageInput((this.set as FileSamples).paths[index]!);
+    return this.route === 'full' ? decodeFile(input, this.shape) : throughLibvips(sharp(input).autoOrient(), this.shape);
   }
 }
 

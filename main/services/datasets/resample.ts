@@ -73,7 +73,8 @@ export type PixelLayout = 'planar' | 'interleaved';
 
 /**
  * Resizes `src` (channels × h × w, in `layout`) to cover outH×outW and centre-crops it, into `out`, channel-planar
- * (channels×outH×outW). Two separable passes; the vertical one adds whole weighted rows.
+ * (channels×outH×outW). Two separable passes: across each needed source row (all channels of an interleaved pixel
+ * at once, so a decoder's output is read in order), then down, adding whole weighted rows straight into `out`.
  */
 export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: number, h: number, w: number, out: Uint8Array, outH: number, outW: number): void {
   const { scale, left, top } = coverGeometry(w, h, outW, outH);
@@ -81,43 +82,73 @@ export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: numb
   const down = taps(h, outH, scale, top);
   const rowFirst = down.start[0]!;
   const rowEnd = down.start[outH - 1]! + down.count[outH - 1]!;
-  const rows = rowEnd - rowFirst;
-  const need = rows * outW + outW;
+  // Interleaved pixels are filtered as `lanes` values side by side; planar ones one channel plane per pass.
+  const lanes = layout === 'interleaved' ? channels : 1;
+  const passes = layout === 'interleaved' ? 1 : channels;
+  const rowLength = outW * lanes;
+  const need = (rowEnd - rowFirst) * rowLength;
   if (scratch.length < need) scratch = new Float64Array(need);
   const tmp = scratch;
-  const acc = outW * rows;
-  const step = layout === 'interleaved' ? channels : 1;
+  const plane = outH * outW;
   const { start: aStart, count: aCount, weights: aWeights, stride: aStride } = across;
-  for (let c = 0; c < channels; c++) {
-    const base = layout === 'interleaved' ? c : c * h * w;
-    for (let y = rowFirst; y < rowEnd; y++) {
-      const row = base + y * w * step;
-      const tmpRow = (y - rowFirst) * outW;
-      for (let x = 0; x < outW; x++) {
-        const n = aCount[x]!;
-        let p = row + aStart[x]! * step;
-        let wi = x * aStride;
-        let sum = 0;
-        for (let k = 0; k < n; k++, p += step, wi++) sum += src[p]! * aWeights[wi]!;
-        tmp[tmpRow + x] = sum;
+  const { start: dStart, count: dCount, weights: dWeights, stride: dStride } = down;
+  for (let pass = 0; pass < passes; pass++) {
+    const base = pass * h * w;
+    for (let y = rowFirst, t = 0; y < rowEnd; y++) {
+      const row = base + y * w * lanes;
+      if (lanes === 1) {
+        for (let x = 0; x < outW; x++) {
+          const n = aCount[x]!;
+          let p = row + aStart[x]!;
+          let wi = x * aStride;
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += src[p++]! * aWeights[wi++]!;
+          tmp[t++] = sum;
+        }
+      } else if (lanes === 3) {
+        for (let x = 0; x < outW; x++) {
+          const n = aCount[x]!;
+          let p = row + aStart[x]! * 3;
+          let wi = x * aStride;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          for (let k = 0; k < n; k++, p += 3) {
+            const wk = aWeights[wi++]!;
+            s0 += src[p]! * wk;
+            s1 += src[p + 1]! * wk;
+            s2 += src[p + 2]! * wk;
+          }
+          tmp[t++] = s0;
+          tmp[t++] = s1;
+          tmp[t++] = s2;
+        }
+      } else {
+        for (let x = 0; x < outW; x++) {
+          const n = aCount[x]!;
+          const p = row + aStart[x]! * lanes;
+          const wi = x * aStride;
+          for (let c = 0; c < lanes; c++) {
+            let sum = 0;
+            for (let k = 0; k < n; k++) sum += src[p + k * lanes + c]! * aWeights[wi + k]!;
+            tmp[t++] = sum;
+          }
+        }
       }
     }
-    const outPlane = c * outH * outW;
     for (let y = 0; y < outH; y++) {
-      const n = down.count[y]!;
-      let tapRow = (down.start[y]! - rowFirst) * outW;
-      const wBase = y * down.stride;
-      const w0 = down.weights[wBase]!;
-      for (let x = 0; x < outW; x++) tmp[acc + x] = tmp[tapRow + x]! * w0;
-      for (let k = 1; k < n; k++) {
-        tapRow += outW;
-        const wk = down.weights[wBase + k]!;
-        for (let x = 0; x < outW; x++) tmp[acc + x] += tmp[tapRow + x]! * wk;
-      }
-      const o = outPlane + y * outW;
-      for (let x = 0; x < outW; x++) {
-        const v = tmp[acc + x]!;
-        out[o + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      const n = dCount[y]!;
+      const first = (dStart[y]! - rowFirst) * rowLength;
+      const wBase = y * dStride;
+      let o = pass * plane + y * outW;
+      for (let j = 0, lane = 0; j < rowLength; j++) {
+        let v = 0;
+        for (let k = 0, r = first + j; k < n; k++, r += rowLength) v += tmp[r]! * dWeights[wBase + k]!;
+        out[o + lane * plane] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+        if (++lane === lanes) {
+          lane = 0;
+          o++;
+        }
       }
     }
   }
