@@ -8,7 +8,7 @@
 // Concat, Flatten, Dropout (inference), Identity and Input.
 import { expandGraph } from './blocks/expand';
 import { GRAPH_ISSUE } from './graph';
-import type { GraphIssue, LayerGraph, LayerKind } from './ir';
+import type { FlatGraph, GraphIssue, LayerGraph, LayerKind } from './ir';
 import { estimateMemory, type MemoryEstimate, type Optimizer } from './memory';
 import { propagateField, summariseField, type FieldState, type ReceptiveField } from './receptive-field';
 import { inferShapes } from './shape-inference';
@@ -81,6 +81,8 @@ export interface Analysis {
   countAllLayers: boolean;
   totals: Totals;
   receptiveField: ModelReceptiveField | null;
+  /** The graph with its blocks expanded, as analysed (so views need not expand it again). */
+  flat: FlatGraph;
 }
 
 function squareOrPair(pair: readonly [number, number]): SquareOrPair {
@@ -195,5 +197,6 @@ export function analyse(graph: LayerGraph, options: AnalyseOptions = {}): Analys
       memory: complete && layers.length > 0 ? estimateMemory(memoryLayers, expanded.flat.output, batch, optimizer) : null,
     },
     receptiveField: modelField,
+    flat: expanded.flat,
   };
 }

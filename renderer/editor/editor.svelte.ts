@@ -2,7 +2,6 @@
 // canvas view derived from it, and the automatic layout. Views read this and call its methods; every change to
 // the graph goes through `edit`, so each one can be undone.
 import { analyse, type Optimizer } from '../core/analysis';
-import { expandGraph } from '../core/blocks/expand';
 import type { GraphNode, LayerGraph, LayerKind } from '../core/ir';
 import { copyNodes, isClipboardContent, pasteNodes, type ClipboardContent } from './clipboard';
 import {
@@ -53,10 +52,9 @@ export class EditorState {
   undoLabel = $state<string | null>(null);
   redoLabel = $state<string | null>(null);
 
-  expansion = $derived(expandGraph(this.graph));
   optimizer = $state<Optimizer>('sgd-momentum');
   analysis = $derived(analyse(this.graph, { batch: this.batch, optimizer: this.optimizer }));
-  view = $derived(buildView(this.graph, this.expansion.flat, this.analysis));
+  view = $derived(buildView(this.graph, this.analysis.flat, this.analysis));
   input = $derived(inputOf(this.graph));
 
   /** The layout for the current structure (positions of every box), and how long it took. */
@@ -66,6 +64,13 @@ export class EditorState {
   layoutWhere = $state<'worker' | 'main thread' | null>(null);
   private layoutFor = '';
   private layoutRun = 0;
+  /** The structure (layoutKey) the current layout was computed for. */
+  private laidOutKey = $state('');
+  /**
+   * Whether the layout fits the current structure. Until it does, the canvas keeps showing the previous picture:
+   * drawing hundreds of boxes unplaced and then again placed cost seconds on densenet121's "Expand all".
+   */
+  layoutCurrent = $derived(layoutKey(this.view) === this.laidOutKey);
   placed = $derived(placeNodes(this.view, this.layout));
   /** Raised after a new layout lands, so the canvas can zoom to fit. */
   layoutVersion = $state(0);
@@ -202,9 +207,18 @@ export class EditorState {
     this.layoutFor = key;
     const run = ++this.layoutRun;
     const started = performance.now();
-    const layout = await computeLayout(elk, view);
+    let layout: Layout;
+    try {
+      layout = await computeLayout(elk, view);
+    } catch (error) {
+      if (run !== this.layoutRun) return;
+      // Boxes without positions beat no boxes at all; the notice says why they are piled up.
+      this.notice = `The automatic layout failed (${(error as Error).message}); drag the boxes apart by hand.`;
+      layout = new Map();
+    }
     if (run !== this.layoutRun) return;
     this.layout = layout;
+    this.laidOutKey = key;
     this.layoutMs = performance.now() - started;
     this.layoutWhere = elk.where;
     this.layoutVersion++;

@@ -7,6 +7,7 @@ import type { LayerGraph } from '../../../renderer/core/ir';
 import { setCollapsed } from '../../../renderer/editor/graph-edit';
 import { computeLayout, layoutKey, placeNodes, toElkGraph } from '../../../renderer/editor/layout';
 import { buildView } from '../../../renderer/editor/view';
+import { toFlowNodes } from '../../../renderer/editor/flow';
 
 function view(graph: LayerGraph) {
   return buildView(graph, expandGraph(graph).flat, analyse(graph));
@@ -93,5 +94,27 @@ describe('the layered layout', () => {
     const resized = zooModel('lenet5')!.build({ input: [1, 32, 32] });
     expect(layoutKey(view(resized))).toBe(layoutKey(view(zooModel('lenet5')!.build())));
     expect(toElkGraph(shown).edges).toHaveLength(shown.edges.length);
+  });
+});
+
+describe('the canvas nodes handed to Svelte Flow', () => {
+  it('carry their sizes and handles, so boxes are not drawn once just to be measured', async () => {
+    const graph = zooModel('resnet18')!.build();
+    const block = graph.nodes.find((node) => node.kind === 'Block')!;
+    const shown = view(setCollapsed(graph, block.id, false));
+    const layout = await computeLayout(new ELK(), shown);
+    const flow = toFlowNodes(shown, layout, []);
+    const input = flow.find((node) => node.data.kind === 'Input')!;
+    // The input has no input handle (nodes/LayerBox.svelte draws none), only its output at the bottom centre.
+    expect(input.handles).toEqual([{ type: 'source', position: 'bottom', x: input.width / 2 - 4, y: input.height - 4, width: 8, height: 8 }]);
+    const frame = flow.find((node) => node.id === block.id)!;
+    expect(frame.measured).toEqual({ width: layout.get(block.id)!.width, height: layout.get(block.id)!.height });
+    expect(frame.handles.map((handle) => `${handle.type}@${handle.position}:${handle.y}`)).toEqual(['target@top:-4', `source@bottom:${frame.height - 4}`]);
+    for (const node of flow) expect(node.measured).toEqual({ width: node.width, height: node.height });
+  });
+
+  it('the analysis carries the expanded graph the view is built from', () => {
+    const graph = zooModel('densenet121')!.build();
+    expect(analyse(graph).flat).toEqual(expandGraph(graph).flat);
   });
 });
