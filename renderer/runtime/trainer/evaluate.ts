@@ -78,7 +78,7 @@ function checkLabels(data: SplitData, classes: number): void {
 
 /** Adds one batch's logits [n, K] to the running totals. */
 export function scoreLogits(
-  logits: Float32Array,
+  logits: Float32Array | Float64Array,
   labels: ArrayLike<number>,
   n: number,
   classes: number,
