@@ -10,7 +10,7 @@ import { main } from '../../main/cli/main';
 import { importDataset } from '../../main/services/datasets/index';
 import type { LayerGraph } from '../../renderer/core/ir';
 import { initialiseWeights, lowerInference } from '../../renderer/core/lowering/index';
-import { node } from '../../renderer/core/onnx/builder';
+import { floatTensor, node } from '../../renderer/core/onnx/builder';
 import { encodeModel } from '../../renderer/core/onnx/codec';
 import type { Model } from '../../renderer/core/onnx/model';
 import { tempFolder, writeIdx } from '../fixtures/datasets/make';
@@ -30,10 +30,9 @@ function opaque(model: Model, value: string): Model {
   const nodes = model.graph.nodes.map((n) => (n.outputs.includes(value) ? { ...n, outputs: n.outputs.map((o) => (o === value ? `${value}_raw` : o)) } : n));
   const producer = nodes.findIndex((n) => n.outputs.includes(`${value}_raw`));
   nodes.splice(producer + 1, 0, node('Mul', [`${value}_raw`, 'one'], [value], {}, { name: 'times_one' }));
-  const one = { name: 'one', dataType: 1, dims: [], values: Float32Array.of(1), storage: 'raw' as const };
   return {
     ...model,
-    graph: { ...model.graph, nodes, initializers: [...model.graph.initializers, one] },
+    graph: { ...model.graph, nodes, initializers: [...model.graph.initializers, floatTensor('one', [], [1])] },
     // Without the layer graph in the metadata, the importer maps the ONNX nodes themselves.
     metadataProps: model.metadataProps.filter(([key]) => key !== 'model_lab.graph'),
   };
