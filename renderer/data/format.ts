@@ -4,6 +4,9 @@ import { scaleBand, scaleLinear } from 'd3';
 import type { DatasetHealth, DatasetManifest, DatasetSplit, SplitCounts } from '../../preload/types/datasets';
 import { formatCount } from '../editor/format';
 
+/** The name the host installs its bundled Fashion-MNIST sample under (main/services/datasets/sample.ts). */
+export const SAMPLE_DATASET_NAME = 'fashion-mnist-sample';
+
 export const shapeText = (shape: readonly number[]): string => shape.join('×');
 
 export const totalCount = (counts: SplitCounts): number => counts.train + counts.val + counts.test;

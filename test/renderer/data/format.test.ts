@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetHealth } from '../../../preload/types/datasets';
-import { balanceChart, healthFindings, importedAtText, shapeText, sourceText, splitCountsText, thumbnailLayout } from '../../../renderer/data/format';
+import { SAMPLE_DATASET_NAME as HOST_SAMPLE_NAME } from '../../../main/services/datasets/sample';
+import { balanceChart, healthFindings, importedAtText, SAMPLE_DATASET_NAME, shapeText, sourceText, splitCountsText, thumbnailLayout } from '../../../renderer/data/format';
 
 const healthy: DatasetHealth = {
   name: 'd',
@@ -24,6 +25,10 @@ describe('dataset text', () => {
     expect(sourceText({ source: { format: 'idx', path: '/d/f', test: 'source' } })).toBe("IDX from /d/f (the source's own test set)");
     expect(sourceText({ source: { format: 'folder', path: '/p', test: 'split' } })).toBe('FOLDER from /p (test carved from the training data)');
   });
+});
+
+it("knows the name the host installs its sample under (the list offers the sample while it is missing)", () => {
+  expect(SAMPLE_DATASET_NAME).toBe(HOST_SAMPLE_NAME);
 });
 
 describe('health findings', () => {
