@@ -8,10 +8,10 @@
 interface Taps {
   /** First source index of each output index. */
   start: Int32Array;
-  count: Int32Array;
-  /** `stride` weights per output index, summing to 1. */
+  /** Taps per output index, the same for all (the widest; the others padded with zero weights), so loops unroll. */
+  n: number;
+  /** `n` weights per output index, summing to 1. */
   weights: Float64Array;
-  stride: number;
 }
 
 const tapCache = new Map<string, Taps>();
@@ -21,37 +21,32 @@ function taps(inSize: number, outSize: number, scale: number, offset: number): T
   const key = `${inSize}:${outSize}:${scale}:${offset}`;
   const cached = tapCache.get(key);
   if (cached) return cached;
-  const stride = Math.ceil(1 / scale) + 2;
-  const start = new Int32Array(outSize);
-  const count = new Int32Array(outSize);
-  const weights = new Float64Array(outSize * stride);
+  const each: { lo: number; weights: number[] }[] = [];
   for (let o = 0; o < outSize; o++) {
-    const at = o * stride;
     if (scale < 1) {
       const a = Math.max(0, (o + offset) / scale);
       const b = Math.min(inSize, (o + offset + 1) / scale);
       const lo = Math.min(inSize - 1, Math.floor(a));
       const hi = Math.max(lo + 1, Math.ceil(b));
-      for (let i = lo; i < hi; i++) weights[at + i - lo] = Math.max(0, Math.min(i + 1, b) - Math.max(i, a)) / (b - a);
-      start[o] = lo;
-      count[o] = hi - lo;
+      const weights: number[] = [];
+      for (let i = lo; i < hi; i++) weights.push(Math.max(0, Math.min(i + 1, b) - Math.max(i, a)) / (b - a));
+      each.push({ lo, weights });
     } else {
       const position = Math.min(inSize - 1, Math.max(0, (o + offset + 0.5) / scale - 0.5));
       const lo = Math.min(inSize - 2, Math.floor(position));
-      if (lo < 0) {
-        weights[at] = 1;
-        start[o] = 0;
-        count[o] = 1;
-        continue;
-      }
-      const t = position - lo;
-      weights[at] = 1 - t;
-      weights[at + 1] = t;
-      start[o] = lo;
-      count[o] = 2;
+      each.push(lo < 0 ? { lo: 0, weights: [1] } : { lo, weights: [1 - (position - lo), position - lo] });
     }
   }
-  const result = { start, count, weights, stride };
+  // Every tap list lies within [0, inSize), so the widest fits and shorter ones can be shifted left to fit too.
+  const n = Math.max(...each.map((e) => e.weights.length));
+  const start = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * n);
+  each.forEach(({ lo, weights: w }, o) => {
+    const first = Math.min(lo, inSize - n);
+    start[o] = first;
+    w.forEach((v, k) => (weights[o * n + lo - first + k] = v));
+  });
+  const result = { start, n, weights };
   if (tapCache.size > 512) tapCache.clear();
   tapCache.set(key, result);
   return result;
@@ -74,14 +69,14 @@ export type PixelLayout = 'planar' | 'interleaved';
 /**
  * Resizes `src` (channels × h × w, in `layout`) to cover outH×outW and centre-crops it, into `out`, channel-planar
  * (channels×outH×outW). Two separable passes: across each needed source row (all channels of an interleaved pixel
- * at once, so a decoder's output is read in order), then down, adding whole weighted rows straight into `out`.
+ * at once, so a decoder's output is read in order), then down, adding 2 or 3 weighted rows (unrolled) into `out`.
  */
 export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: number, h: number, w: number, out: Uint8Array, outH: number, outW: number): void {
   const { scale, left, top } = coverGeometry(w, h, outW, outH);
-  const across = taps(w, outW, scale, left);
-  const down = taps(h, outH, scale, top);
-  const rowFirst = down.start[0]!;
-  const rowEnd = down.start[outH - 1]! + down.count[outH - 1]!;
+  const { start: aStart, n: an, weights: aw } = taps(w, outW, scale, left);
+  const { start: dStart, n: dn, weights: dw } = taps(h, outH, scale, top);
+  const rowFirst = dStart[0]!;
+  const rowEnd = dStart[outH - 1]! + dn;
   // Interleaved pixels are filtered as `lanes` values side by side; planar ones one channel plane per pass.
   const lanes = layout === 'interleaved' ? channels : 1;
   const passes = layout === 'interleaved' ? 1 : channels;
@@ -90,31 +85,18 @@ export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: numb
   if (scratch.length < need) scratch = new Float64Array(need);
   const tmp = scratch;
   const plane = outH * outW;
-  const { start: aStart, count: aCount, weights: aWeights, stride: aStride } = across;
-  const { start: dStart, count: dCount, weights: dWeights, stride: dStride } = down;
   for (let pass = 0; pass < passes; pass++) {
     const base = pass * h * w;
     for (let y = rowFirst, t = 0; y < rowEnd; y++) {
       const row = base + y * w * lanes;
-      if (lanes === 1) {
-        for (let x = 0; x < outW; x++) {
-          const n = aCount[x]!;
-          let p = row + aStart[x]!;
-          let wi = x * aStride;
-          let sum = 0;
-          for (let k = 0; k < n; k++) sum += src[p++]! * aWeights[wi++]!;
-          tmp[t++] = sum;
-        }
-      } else if (lanes === 3) {
-        for (let x = 0; x < outW; x++) {
-          const n = aCount[x]!;
+      if (lanes === 3) {
+        for (let x = 0, wi = 0; x < outW; x++) {
           let p = row + aStart[x]! * 3;
-          let wi = x * aStride;
           let s0 = 0;
           let s1 = 0;
           let s2 = 0;
-          for (let k = 0; k < n; k++, p += 3) {
-            const wk = aWeights[wi++]!;
+          for (let k = 0; k < an; k++, p += 3) {
+            const wk = aw[wi++]!;
             s0 += src[p]! * wk;
             s1 += src[p + 1]! * wk;
             s2 += src[p + 2]! * wk;
@@ -124,30 +106,43 @@ export function resizeCover(src: Uint8Array, layout: PixelLayout, channels: numb
           tmp[t++] = s2;
         }
       } else {
-        for (let x = 0; x < outW; x++) {
-          const n = aCount[x]!;
+        for (let x = 0, wi = 0; x < outW; x++, wi += an) {
           const p = row + aStart[x]! * lanes;
-          const wi = x * aStride;
           for (let c = 0; c < lanes; c++) {
             let sum = 0;
-            for (let k = 0; k < n; k++) sum += src[p + k * lanes + c]! * aWeights[wi + k]!;
+            for (let k = 0; k < an; k++) sum += src[p + k * lanes + c]! * aw[wi + k]!;
             tmp[t++] = sum;
           }
         }
       }
     }
     for (let y = 0; y < outH; y++) {
-      const n = dCount[y]!;
       const first = (dStart[y]! - rowFirst) * rowLength;
-      const wBase = y * dStride;
-      let o = pass * plane + y * outW;
-      for (let j = 0, lane = 0; j < rowLength; j++) {
-        let v = 0;
-        for (let k = 0, r = first + j; k < n; k++, r += rowLength) v += tmp[r]! * dWeights[wBase + k]!;
-        out[o + lane * plane] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-        if (++lane === lanes) {
-          lane = 0;
-          o++;
+      const wb = y * dn;
+      for (let c = 0; c < lanes; c++) {
+        const o = (pass + c) * plane + y * outW;
+        if (dn === 2) {
+          const w0 = dw[wb]!;
+          const w1 = dw[wb + 1]!;
+          for (let x = 0, r = first + c; x < outW; x++, r += lanes) {
+            const v = tmp[r]! * w0 + tmp[r + rowLength]! * w1;
+            out[o + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+          }
+        } else if (dn === 3) {
+          const w0 = dw[wb]!;
+          const w1 = dw[wb + 1]!;
+          const w2 = dw[wb + 2]!;
+          const twoRows = 2 * rowLength;
+          for (let x = 0, r = first + c; x < outW; x++, r += lanes) {
+            const v = tmp[r]! * w0 + tmp[r + rowLength]! * w1 + tmp[r + twoRows]! * w2;
+            out[o + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+          }
+        } else {
+          for (let x = 0, r = first + c; x < outW; x++, r += lanes) {
+            let v = 0;
+            for (let k = 0, q = r; k < dn; k++, q += rowLength) v += tmp[q]! * dw[wb + k]!;
+            out[o + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+          }
         }
       }
     }

@@ -1,12 +1,12 @@
 // The image decode routes against what they replaced: libvips reading the file by path, then the same
-// scale-to-cover area filter written out pixel by pixel, independent of resample.ts's separable taps.
+// scale-to-cover filter written out pixel by pixel (reference-resize.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageInput, SampleConverter, type DecodeRoute } from '../../../main/services/datasets/decode';
-import { coverGeometry } from '../../../main/services/datasets/resample';
 import { tempFolder } from '../../fixtures/datasets/make';
+import { referenceCover } from './reference-resize';
 
 let work: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -29,44 +29,11 @@ function photoPixels(width: number, height: number, channels: number, seed: numb
   return pixels;
 }
 
-/** One output pixel of scale-to-cover: the source area it covers, averaged (bilinear where enlarging). */
-function weights1d(inSize: number, scale: number, index: number): Map<number, number> {
-  const found = new Map<number, number>();
-  if (scale < 1) {
-    const a = index / scale;
-    const b = Math.min(inSize, (index + 1) / scale);
-    for (let i = Math.floor(a); i < Math.ceil(b); i++) found.set(i, (Math.min(i + 1, b) - Math.max(i, a)) / (b - a));
-  } else {
-    const position = Math.min(inSize - 1, Math.max(0, (index + 0.5) / scale - 0.5));
-    const lo = Math.min(inSize - 2, Math.floor(position));
-    if (lo < 0) found.set(0, 1);
-    else {
-      found.set(lo, 1 - (position - lo));
-      found.set(lo + 1, position - lo);
-    }
-  }
-  return found;
-}
-
 /** The reference route: decode by path (autoOrient, flatten on white, sRGB or grey), then the filter above. */
 async function reference(path: string, [channels, outH, outW]: [number, number, number]): Promise<Uint8Array> {
   const image = sharp(path).autoOrient().flatten({ background: '#ffffff' });
   const { data, info } = await (channels === 1 ? image.grayscale() : image.toColourspace('srgb')).raw().toBuffer({ resolveWithObject: true });
-  const { width: w, height: h } = info;
-  const { scale, left, top } = coverGeometry(w, h, outW, outH);
-  const out = new Uint8Array(channels * outH * outW);
-  for (let y = 0; y < outH; y++) {
-    const down = weights1d(h, scale, y + top);
-    for (let x = 0; x < outW; x++) {
-      const across = weights1d(w, scale, x + left);
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (const [sy, wy] of down) for (const [sx, wx] of across) sum += data[(sy * w + sx) * channels + c]! * wy * wx;
-        out[c * outH * outW + y * outW + x] = Math.min(255, Math.max(0, Math.round(sum)));
-      }
-    }
-  }
-  return out;
+  return referenceCover(data, 'interleaved', channels, info.height, info.width, outH, outW);
 }
 
 async function convert(path: string, shape: [number, number, number], route: DecodeRoute = 'full'): Promise<Uint8Array> {

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { convertPlanar, decodeRoute } from '../../../main/services/datasets/decode';
-import { coverGeometry, lumaPlanar, resizeCoverPlanar } from '../../../main/services/datasets/resample';
+import { coverGeometry, lumaPlanar, resizeCover, resizeCoverPlanar, type PixelLayout } from '../../../main/services/datasets/resample';
+import { referenceCover } from './reference-resize';
 
 /** A smooth grey test pattern (gradients and a low-frequency wave), channel-planar. */
 function pattern(h: number, w: number): Uint8Array {
@@ -42,6 +43,27 @@ describe('scale-to-cover resampling', () => {
     }
     expect(total / ours.length).toBeLessThan(meanLimit);
     expect(worst).toBeLessThan(16);
+  });
+
+  // Shapes that exercise 1, 2, 3 and wider vertical taps, 1, 3 and 4 interleaved lanes, planar passes and enlarging.
+  it.each([
+    [3, 96, 128, 64, 64, 'interleaved'],
+    [3, 120, 160, 64, 64, 'interleaved'],
+    [1, 96, 128, 64, 64, 'planar'],
+    [3, 50, 30, 64, 64, 'planar'],
+    [4, 33, 47, 20, 21, 'interleaved'],
+    [2, 33, 47, 40, 71, 'interleaved'],
+    [3, 600, 800, 64, 48, 'interleaved'],
+    [1, 1, 9, 4, 4, 'planar'],
+  ] as [number, number, number, number, number, PixelLayout][])('equals the filter evaluated pixel by pixel: %i×%i×%i → %i×%i, %s', (c, h, w, outH, outW, layout) => {
+    const src = Uint8Array.from({ length: c * h * w }, (_, i) => (i * 7 + (i >> 5) + Math.round(40 * Math.sin(i / 11))) & 255);
+    const ours = new Uint8Array(c * outH * outW);
+    resizeCover(src, layout, c, h, w, ours, outH, outW);
+    const theirs = referenceCover(src, layout, c, h, w, outH, outW);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!));
+    // Only the order of the floating-point sums differs, which can move a value sitting on .5 by one.
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it('averages areas exactly when shrinking by a whole factor', () => {
