@@ -37,8 +37,7 @@ export function smooth(points: readonly Point[], weight: number): Point[] {
 
 /** A smoothing weight that suits a run of this many steps: more steps, a longer average (0 for a handful). */
 export function smoothingFor(steps: number): number {
-  if (steps < 10) return 0;
-  return Math.min(0.98, 1 - 4 / Math.sqrt(steps));
+  return Math.max(0, Math.min(0.98, 1 - 4 / Math.sqrt(steps)));
 }
 
 /**

@@ -98,7 +98,13 @@ class RunState {
 class TrainingState {
   form = $state<RunForm>({ ...DEFAULT_FORM });
   modelChoice = $state<ModelChoice>({ source: 'editor' });
-  datasetName = $state<string | null>(null);
+  /** The current dataset is app-wide: chosen here or in the Data area. */
+  get datasetName(): string | null {
+    return app.dataset;
+  }
+  set datasetName(name: string | null) {
+    app.dataset = name;
+  }
   datasets = $state.raw<DatasetSummary[] | null>(null);
   datasetsError = $state<string | null>(null);
   installing = $state(false);
@@ -263,6 +269,8 @@ class TrainingState {
   private onEvent(run: RunState, event: TrainerEvent): void {
     switch (event.type) {
       case 'state':
+        // Steps buffered for the next refresh come first, so 'Paused' shows the step it paused after.
+        this.flush(run);
         // The trainer is 'idle' between preparing and its first step, and 'finished' before the test evaluation.
         if (event.state !== 'idle' && event.state !== 'finished') run.status = event.state;
         return;

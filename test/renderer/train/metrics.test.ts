@@ -26,6 +26,7 @@ describe('smooth', () => {
 
   it('smooths more for longer runs, never to 1', () => {
     expect(smoothingFor(5)).toBe(0);
+    for (let steps = 0; steps < 50; steps++) expect(smoothingFor(steps)).toBeGreaterThanOrEqual(0);
     expect(smoothingFor(100)).toBeCloseTo(0.6, 12);
     expect(smoothingFor(1e9)).toBe(0.98);
   });
