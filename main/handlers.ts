@@ -5,6 +5,7 @@ import { appInfo } from './services/app-info';
 import { checkpointHandlers } from './services/checkpoints/handlers';
 import { datasetHandlers } from './services/datasets/handlers';
 import type { DataFolder } from './services/data-folder';
+import { projectFileHandlers, type ProjectDialogs } from './services/project-files';
 
 /** Pushes events to whoever listens (Electron windows, web-host event streams). */
 export interface EventSink {
@@ -15,6 +16,8 @@ export interface HandlerContext {
   data: DataFolder;
   host: AppInfo['host'];
   events: EventSink;
+  /** Native file dialogs (Electron); absent in the web host, whose project-file calls then say so. */
+  dialogs?: ProjectDialogs;
 }
 
 export function createHandlers(context: HandlerContext): Handlers {
@@ -22,5 +25,6 @@ export function createHandlers(context: HandlerContext): Handlers {
     appInfo: () => appInfo(context.data, context.host),
     ...datasetHandlers({ root: context.data.path, progress: (payload) => context.events.emit('progress', payload) }),
     ...checkpointHandlers(context.data.path),
+    ...projectFileHandlers(context.dialogs),
   };
 }

@@ -1,9 +1,10 @@
 // Electron glue only: window, menu, security, the app:// protocol and IPC registration. Services live elsewhere.
-import { app, BrowserWindow, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { createHandlers } from './handlers';
 import { registerIpc, windowEventSink } from './ipc';
 import { resolveDataDir } from './services/data-folder';
+import type { ProjectDialogs } from './services/project-files';
 import { CONTENT_SECURITY_POLICY, readStaticFile } from './static-files';
 
 const APP_ORIGIN = 'app://model-lab';
@@ -53,6 +54,25 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+// The window asking: the contract's handlers do not see the IPC sender, and the user has just clicked in it.
+const dialogParent = (): BrowserWindow | undefined => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+const JSON_FILTERS = [{ name: 'Model Lab project', extensions: ['json'] }];
+
+const projectDialogs: ProjectDialogs = {
+  async chooseSavePath(suggestedName) {
+    const options = { title: 'Save project', defaultPath: join(app.getPath('documents'), suggestedName), filters: JSON_FILTERS };
+    const parent = dialogParent();
+    const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  },
+  async chooseOpenPath() {
+    const options = { title: 'Open project', filters: JSON_FILTERS, properties: ['openFile' as const] };
+    const parent = dialogParent();
+    const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+};
+
 function buildMenu(): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -91,7 +111,10 @@ void app.whenReady().then(() => {
     });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  registerIpc(createHandlers({ data, host: 'electron', events: windowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)) }), isTrustedUrl);
+  registerIpc(
+    createHandlers({ data, host: 'electron', events: windowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)), dialogs: projectDialogs }),
+    isTrustedUrl,
+  );
   buildMenu();
   createWindow();
   app.on('activate', () => {

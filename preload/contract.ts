@@ -13,6 +13,7 @@ import type {
   DatasetSummary,
   DatasetThumbnailRequest,
 } from './types/datasets';
+import type { OpenedProjectFile } from './types/project-files';
 
 /** Marks a call taking `A` and resolving to `R`. Only the type matters; the value is an empty object. */
 export interface Call<A extends unknown[], R> {
@@ -26,7 +27,17 @@ export interface Event<P> {
 export const call = <A extends unknown[] = [], R = void>(): Call<A, R> => ({});
 export const event = <P>(): Event<P> => ({});
 
+// Project files through native dialogs. Electron only: the web host answers these with a 'not available in
+// browser mode' error, and the renderer downloads and uploads there instead (renderer/host/host.ts decides).
+const projectFileCalls = {
+  /** Asks where to save (a .json file) and writes `json` there atomically; the saved path, or null when cancelled. */
+  projectSaveFile: call<[suggestedName: string, json: string], string | null>(),
+  /** Asks for a .json file and reads it (a project or a bare graph); null when cancelled. */
+  projectOpenFile: call<[], OpenedProjectFile | null>(),
+};
+
 export const calls = {
+  ...projectFileCalls,
   appInfo: call<[], AppInfo>(),
   datasetList: call<[], DatasetSummary[]>(),
   datasetShow: call<[name: string], DatasetManifest>(),

@@ -4,11 +4,20 @@ import { CALL_NAMES, EVENT_NAMES, type Api, type CallName, type EventName, type 
 import { AppError, unwrap, type Result } from '../../preload/result';
 import { decodeWire, encodeWire, WIRE_CONTENT_TYPE } from '../../preload/wire';
 import type { ElectronBridge } from '../../preload/index';
+import type { OpenedProjectFile } from '../../preload/types/project-files';
+
+/** Saving and opening project files through the main process's native dialogs; null resolves mean cancelled. */
+export interface ProjectFileDialogs {
+  save(suggestedName: string, json: string): Promise<string | null>;
+  open(): Promise<OpenedProjectFile | null>;
+}
 
 export interface Host {
   kind: 'electron' | 'web';
   api: Api;
   on<K extends EventName>(name: K, listener: (payload: PayloadOf<K>) => void): () => void;
+  /** Native file dialogs in Electron; null in browser mode, where project files are downloaded and uploaded. */
+  projectFiles: ProjectFileDialogs | null;
 }
 
 function buildApi(invoke: (name: CallName, args: unknown[]) => Promise<Result<unknown>>): Api {
@@ -16,10 +25,12 @@ function buildApi(invoke: (name: CallName, args: unknown[]) => Promise<Result<un
 }
 
 function electronHost(bridge: ElectronBridge): Host {
+  const api = buildApi((name, args) => bridge.invoke(name, args));
   return {
     kind: 'electron',
-    api: buildApi((name, args) => bridge.invoke(name, args)),
+    api,
     on: (name, listener) => bridge.on(name, listener as (payload: unknown) => void),
+    projectFiles: { save: (suggestedName, json) => api.projectSaveFile(suggestedName, json), open: () => api.projectOpenFile() },
   };
 }
 
@@ -27,6 +38,7 @@ function webHost(baseUrl: string): Host {
   let source: EventSource | null = null;
   return {
     kind: 'web',
+    projectFiles: null,
     api: buildApi(async (name, args) => {
       let response: Response;
       try {

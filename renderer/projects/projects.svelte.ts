@@ -1,5 +1,6 @@
 // Projects: the open project (if any), the list in IndexedDB, and autosave. A template becomes a project on its
 // first edit; from then on every edit is saved shortly after it is made.
+import { app } from '../app.svelte';
 import { editor } from '../editor/editor.svelte';
 import { template } from '../editor/templates';
 import type { LayerGraph } from '../core/ir';
@@ -98,12 +99,32 @@ class ProjectsState {
     await this.refresh();
   }
 
-  /** The current document as a .json file download (browser mode; Electron's download does the same). */
-  download(): void {
+  /** Whether project files go through native dialogs (Electron) rather than download and upload (browser mode). */
+  get nativeFiles(): boolean {
+    return app.host.projectFiles !== null;
+  }
+
+  /**
+   * The current document as a .json file: through the Save dialog in Electron, as a download in browser mode
+   * (which saves wherever the browser puts downloads).
+   */
+  async saveToFile(): Promise<void> {
     const name = this.current?.name ?? editor.templateId ?? editor.graph.name ?? 'model';
     const file: Parameters<typeof toProjectFile>[0] = { name, graph: $state.snapshot(editor.graph) as LayerGraph };
     if (editor.templateId) file.template = editor.templateId;
-    const blob = new Blob([JSON.stringify(toProjectFile(file), null, 2)], { type: 'application/json' });
+    const json = JSON.stringify(toProjectFile(file), null, 2);
+    const dialogs = app.host.projectFiles;
+    if (dialogs) {
+      try {
+        const path = await dialogs.save(projectFileName(name), json);
+        if (path !== null) this.status = `Saved to ${path}`;
+        this.error = null;
+      } catch (error) {
+        this.error = (error as Error).message;
+      }
+      return;
+    }
+    const blob = new Blob([json], { type: 'application/json' });
     const url = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = url;
@@ -112,20 +133,36 @@ class ProjectsState {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  /** Opens a .json project (or bare graph) file as a new project. */
+  /** Electron: asks for a .json file with the Open dialog and opens it as a new project. */
+  async openWithDialog(): Promise<void> {
+    const dialogs = app.host.projectFiles;
+    if (!dialogs) throw new Error('openWithDialog needs the desktop app; browser mode uploads with upload().');
+    try {
+      const opened = await dialogs.open();
+      if (opened) await this.openText(opened.json, opened.path.split(/[\\/]/).pop() ?? opened.path);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  /** Browser mode: opens an uploaded .json project (or bare graph) file as a new project. */
   async upload(file: File): Promise<void> {
     try {
-      const parsed = parseProjectFile(await file.text(), file.name);
-      const fields: Parameters<typeof store.createProject>[0] = { name: parsed.name, graph: parsed.graph };
-      if (parsed.template) fields.template = parsed.template;
-      const record = await store.createProject(fields);
-      await this.refresh();
-      await this.open(record.id);
-      this.error = null;
+      await this.openText(await file.text(), file.name);
     } catch (error) {
       if (!(error instanceof ProjectFileError)) throw error;
       this.error = error.message;
     }
+  }
+
+  private async openText(text: string, fileName: string): Promise<void> {
+    const parsed = parseProjectFile(text, fileName);
+    const fields: Parameters<typeof store.createProject>[0] = { name: parsed.name, graph: parsed.graph };
+    if (parsed.template) fields.template = parsed.template;
+    const record = await store.createProject(fields);
+    await this.refresh();
+    await this.open(record.id);
+    this.error = null;
   }
 }
 
