@@ -60,7 +60,7 @@ class DatasetsState {
   private detailToken = 0;
   private unsubscribe: (() => void) | null = null;
 
-  /** Listens for progress (opened before any import, so its first events are not missed) and loads the list. */
+  /** Listens for progress (opened before any import, so its first events are not missed) and reloads the list. */
   attach(): () => void {
     this.unsubscribe ??= app.host.on('progress', (payload) => {
       const job = this.job;
@@ -68,8 +68,8 @@ class DatasetsState {
       job.fraction = payload.fraction;
       job.message = payload.message;
     });
-    if (!this.loaded) void this.refresh();
-    else if (app.dataset && this.manifest?.name !== app.dataset) void this.loadDetail(app.dataset);
+    // Every visit re-reads the list: the CLI or another window may have changed the data folder meanwhile.
+    void this.refresh();
     return () => {
       this.unsubscribe?.();
       this.unsubscribe = null;

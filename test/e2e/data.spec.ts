@@ -34,6 +34,10 @@ test('the built-in sample installs from the list and becomes the current dataset
   expect(counts).toEqual([1800, 200, 500]);
   await expect(page.getByTestId('dataset-manifest')).toContainText('Ankle boot');
   await expect(page.getByRole('button', { name: 'Install the built-in sample' })).toHaveCount(0);
+  await expect(page.getByTestId('dataset-thumbnails')).toContainText('Ankle boot');
+  await expect(page.getByTestId('dataset-health').locator('[data-finding="integrity"]')).toContainText('match the manifest');
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'data-sample.png') });
 });
 
 test('import a folder of images with one corrupt file; see it listed, inspect it, rename and delete it', async ({ page }, testInfo) => {
