@@ -145,7 +145,7 @@ function assignClasses(parts: ParsedCsv[], classNames: string[] | undefined, sou
     for (const part of parts) part.set.labels = Int32Array.from(part.labels, Number);
     return numericClassNames(max + 1, classNames, `'${source}'`);
   }
-  const classes = [...new Set(all)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const classes = [...new Set(all)].sort(new Intl.Collator('en', { numeric: true }).compare);
   const index = new Map(classes.map((c, i) => [c, i]));
   for (const part of parts) part.set.labels = Int32Array.from(part.labels, (l) => index.get(l)!);
   return classes;

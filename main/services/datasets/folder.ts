@@ -7,7 +7,9 @@ import type { FileSamples, ReadOptions, SourceData } from './source';
 
 export const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
 
-const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+// One collator for every comparison: String.prototype.localeCompare with options builds one per call, which made
+// sorting a folder of 5,000 names take most of a second.
+const byName = new Intl.Collator('en', { numeric: true }).compare;
 
 async function entries(folder: string): Promise<Dirent[]> {
   try {
