@@ -201,6 +201,64 @@ test('the visualisers: parameter and MAC treemaps and bars, receptive-field grow
   await expect(page.getByTestId('compare-view')).toContainText('204,800');
 });
 
+test("a unit's receptive field drawn over a real dataset sample, with the padding outside it shaded", async ({ page }) => {
+  await openModelArea(page);
+  await page.getByLabel('Template').selectOption('lenet5');
+  await page.getByRole('tab', { name: 'Receptive field' }).click();
+  const picker = page.getByLabel('Image', { exact: true });
+  const reason = page.getByTestId('image-reason');
+  // The E2E data folder is shared by the specs: it may already hold a dataset. Without one, the view says why it
+  // draws on the grid and offers the built-in sample.
+  await expect(async () => expect((await reason.isVisible()) || (await picker.locator('option').count()) > 1).toBe(true)).toPass();
+  if (await reason.isVisible()) {
+    await expect(reason).toContainText('no dataset yet, so the field is drawn on a grid');
+    await reason.getByRole('button', { name: 'Install the sample' }).click();
+    await expect(picker).toHaveValue('fashion-mnist-sample');
+  } else {
+    await picker.selectOption({ index: 1 });
+  }
+  const dataset = await picker.inputValue();
+  await page.getByLabel('Sample', { exact: true }).fill('7');
+  await page.getByLabel('Sample', { exact: true }).press('Enter');
+  await expect(page.getByTestId('image-note')).toContainText(`Sample 7 of ${dataset}'s train split`);
+  // conv1 (5×5, padding 2): unit (0, 0) sees rows and columns −2…2, the outer two of them padding.
+  await page.getByLabel('Layer', { exact: true }).selectOption('conv1');
+  await page.getByLabel('Unit row').fill('0');
+  await page.getByLabel('Unit column').fill('0');
+  await expect(page.getByTestId('unit-field')).toContainText('rows -2…2 and columns -2…2; the shaded part is padding');
+
+  // The sample is a real image: a PNG whose pixels vary, drawn over the whole 28×28 input.
+  const sample = page.getByTestId('rf-sample');
+  await expect(sample).toHaveAttribute('href', /^blob:/);
+  const pixels = await page.evaluate(`(async () => {
+    const image = document.querySelector('[data-testid="rf-sample"]');
+    const bitmap = await createImageBitmap(await (await fetch(image.getAttribute('href'))).blob());
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let min = 255, max = 0;
+    for (let i = 0; i < data.length; i += 4) { min = Math.min(min, data[i]); max = Math.max(max, data[i]); }
+    const box = image.getBBox();
+    return { width: bitmap.width, height: bitmap.height, min, max, drawn: [box.width, box.height] };
+  })()`);
+  expect(pixels).toMatchObject({ width: 28, height: 28 });
+  const { min, max, drawn } = pixels as { min: number; max: number; drawn: number[] };
+  expect(max - min).toBeGreaterThan(100);
+  expect(drawn[0]).toBeCloseTo(drawn[1]!, 5);
+  const first = await sample.getAttribute('href');
+  await page.getByTestId('unit-field').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'model-receptive-field-dataset.png') });
+
+  await page.getByLabel('Sample', { exact: true }).fill('8');
+  await page.getByLabel('Sample', { exact: true }).press('Enter');
+  await expect(page.getByTestId('image-note')).toContainText('Sample 8 of');
+  await expect(sample).not.toHaveAttribute('href', first!);
+  await picker.selectOption('grid');
+  await expect(sample).toHaveCount(0);
+  await expect(page.getByTestId('image-note')).toHaveCount(0);
+});
+
 test('projects: autosaved to IndexedDB on the first edit, listed, duplicated, renamed, deleted, downloaded and opened again', async ({ page }) => {
   await openModelArea(page);
   await page.getByLabel('Template').selectOption('lenet5');
