@@ -8,14 +8,24 @@ const screenshots = join(import.meta.dirname, '../output/screenshots');
 
 const row = (page: Page, name: string) => page.locator(`[data-testid="dataset-row"][data-name="${name}"]`);
 
-async function openDataArea(page: Page): Promise<void> {
+// One page for the whole file (loading the app dominates a test's time); the tests run in order on it.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
   await page.goto('/');
+});
+test.afterAll(() => page.close());
+
+async function openDataArea(page: Page): Promise<void> {
+  // Through another area and back: the Data area mounts afresh and re-reads the data folder.
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByRole('button', { name: 'Data', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Data' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Datasets' })).toBeVisible();
 }
 
-test('the built-in sample installs from the list and becomes the current dataset', async ({ page }) => {
+test('the built-in sample installs from the list and becomes the current dataset', async () => {
   await openDataArea(page);
   await expect(page.getByTestId('dataset-list').or(page.getByTestId('datasets-empty'))).toBeVisible();
   const sample = row(page, 'fashion-mnist-sample');
@@ -40,7 +50,7 @@ test('the built-in sample installs from the list and becomes the current dataset
   await page.screenshot({ path: join(screenshots, 'data-sample.png') });
 });
 
-test('import a folder of images with one corrupt file; see it listed, inspect it, rename and delete it', async ({ page }, testInfo) => {
+test('import a folder of images with one corrupt file; see it listed, inspect it, rename and delete it', async ({}, testInfo) => {
   const work = await tempFolder('model-lab-e2e-images-');
   try {
     const source = join(work.path, 'shapes');
@@ -144,7 +154,7 @@ test('import a folder of images with one corrupt file; see it listed, inspect it
   }
 });
 
-test('a long import shows its progress and can be cancelled, leaving nothing behind', async ({ page }) => {
+test('a long import shows its progress and can be cancelled, leaving nothing behind', async () => {
   test.skip(!existsSync(FASHION_MNIST), `needs the real Fashion-MNIST at ${FASHION_MNIST}`);
   await openDataArea(page);
   const form = page.getByRole('region', { name: 'Import a dataset' });
