@@ -264,7 +264,9 @@ export class SampleConverter {
   async convert(index: number): Promise<Uint8Array> {
     if (this.direct) return this.direct(index);
     const input = imageInput((this.set as FileSamples).paths[index]!);
-    return this.route === 'full' ? decodeFile(input, this.shape) : throughLibvips(sharp(input).autoOrient(), this.shape);
+    // A file over READ_HERE_BYTES holds a large picture (megapixels, if a JPEG) whatever the folder's typical
+    // size, so it goes to libvips too: decoding it in full and resampling here would cost 10–20× more.
+    return this.route === 'full' && typeof input !== 'string' ? decodeFile(input, this.shape) : throughLibvips(sharp(input).autoOrient(), this.shape);
   }
 }
 

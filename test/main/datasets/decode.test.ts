@@ -98,6 +98,15 @@ describe('decoding image files to stored samples', () => {
     expect(maxDifference(ours, planar)).toBe(0);
   });
 
+  it('sends a file too large to read here through libvips, even in a folder of small images', async () => {
+    const path = join(work.path, 'huge.jpg');
+    await writeFile(path, await sharp(photoPixels(1800, 1400, 3, 7), { raw: { width: 1800, height: 1400, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());
+    expect(typeof imageInput(path)).toBe('string');
+    const viaFull = await convert(path, [3, 32, 32], 'full');
+    const viaShrink = await convert(path, [3, 32, 32], 'shrink');
+    expect(maxDifference(viaFull, viaShrink)).toBe(0);
+  });
+
   it('hands sharp the bytes of small files and the path of large ones', async () => {
     const small = join(work.path, 'small.bin');
     const large = join(work.path, 'large.bin');
