@@ -26,10 +26,11 @@ export function referenceCover(src: Uint8Array, layout: 'planar' | 'interleaved'
   const { scale, left, top } = coverGeometry(w, h, outW, outH);
   const at = (y: number, x: number, c: number) => (layout === 'interleaved' ? (y * w + x) * channels + c : c * h * w + y * w + x);
   const out = new Uint8Array(channels * outH * outW);
+  const columns = Array.from({ length: outW }, (_, x) => weights1d(w, scale, x + left));
   for (let y = 0; y < outH; y++) {
     const down = weights1d(h, scale, y + top);
     for (let x = 0; x < outW; x++) {
-      const across = weights1d(w, scale, x + left);
+      const across = columns[x]!;
       for (let c = 0; c < channels; c++) {
         let sum = 0;
         for (const [sy, wy] of down) for (const [sx, wx] of across) sum += src[at(sy, sx, c)]! * wy * wx;
