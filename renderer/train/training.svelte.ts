@@ -181,16 +181,22 @@ class TrainingState {
     await this.refreshCheckpoints();
   }
 
+  /** Asked for before the worker was up (a click while the run starts): passed on once it is. */
+  private queued: { pause: boolean; stop: boolean } = { pause: false, stop: false };
+
   pause(): void {
-    this.trainer?.client.pause();
+    if (this.trainer) this.trainer.client.pause();
+    else if (this.run?.active) this.queued.pause = true;
   }
 
   resume(): void {
+    this.queued.pause = false;
     this.trainer?.client.resume();
   }
 
   stop(): void {
-    this.trainer?.client.stop();
+    if (this.trainer) this.trainer.client.stop();
+    else if (this.run?.active) this.queued.stop = true;
   }
 
   async start(): Promise<void> {
@@ -199,6 +205,7 @@ class TrainingState {
     const graph = this.resolved?.graph;
     if (this.blocker || !settings || !dataset || !graph) return;
     const model = this.resolved!.id;
+    this.queued = { pause: false, stop: false };
     const run = new RunState();
     run.model = model;
     run.dataset = dataset.name;
@@ -217,7 +224,7 @@ class TrainingState {
         if (event.type === 'ready') normalisation = { mean: [...event.normalisation.mean], std: [...event.normalisation.std] };
         this.onEvent(run, event);
       });
-      const result = await trainer.client.start({
+      const finished = trainer.client.start({
         graph,
         batch: settings.batch,
         epochs: settings.epochs,
@@ -226,6 +233,10 @@ class TrainingState {
         schedule: scheduleConfig(settings, run.stepsPerEpoch),
         backend: settings.backend,
       });
+      // The trainer honours a pause or stop while it prepares: it then waits before its first step.
+      if (this.queued.pause) trainer.client.pause();
+      if (this.queued.stop) trainer.client.stop();
+      const result = await finished;
       this.flush(run);
       if (result.status !== 'finished') {
         run.status = result.status;
