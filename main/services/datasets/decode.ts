@@ -7,7 +7,10 @@ import { DatasetError } from './errors';
 import { lumaInterleaved, lumaPlanar, resizeCover, type PixelLayout } from './resample';
 import type { FileSamples, SampleSet } from './source';
 
-/** Parallel decodes: about two per core keeps libvips busy while Node reads the next files. */
+/**
+ * Parallel decodes: about two per core keeps libvips busy while this thread prepares the next ones and resamples
+ * finished ones (same-run import of 2,000 small JPEGs, images per CPU-second: 2 in flight 495, 3 537, 4 593, 6 551).
+ */
 export const defaultConcurrency = (): number => Math.max(2, 2 * availableParallelism());
 
 // Each image is small; parallelism comes from decoding many images at once, not threads within one. Each file is
