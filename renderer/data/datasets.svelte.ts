@@ -93,7 +93,7 @@ class DatasetsState {
         }),
       );
       if (app.dataset && !summaries.some((s) => s.name === app.dataset)) this.clearSelection();
-      else if (app.dataset && this.manifest?.name !== app.dataset) void this.loadDetail(app.dataset);
+      else if (app.dataset && this.isStale(app.dataset)) void this.loadDetail(app.dataset);
     } catch (error) {
       this.listError = messageOf(error);
     } finally {
@@ -104,9 +104,17 @@ class DatasetsState {
   }
 
   select(name: string): void {
-    if (app.dataset === name && this.manifest?.name === name) return;
+    if (app.dataset === name && !this.isStale(name)) return;
     app.dataset = name;
     void this.loadDetail(name);
+  }
+
+  /** Whether the details shown are not those of `name` as listed now (another dataset, or re-imported since). */
+  private isStale(name: string): boolean {
+    const listed = this.entries.find((e) => e.summary.name === name)?.manifest;
+    const shown = this.manifest;
+    if (!shown || shown.name !== name) return true;
+    return listed !== undefined && listed !== null && (listed.contentHash !== shown.contentHash || listed.importedAt !== shown.importedAt);
   }
 
   private clearSelection(): void {

@@ -126,6 +126,21 @@ test('import a folder of images with one corrupt file; see it listed, inspect it
     await page.getByRole('radio', { name: 'test' }).click();
     await expect(page.getByTestId('dataset-thumbnails').locator('img')).toHaveAttribute('alt', /Up to 8 test samples of each class/);
 
+    // The same name again is refused in place; with Replace ticked and a size, the new version replaces it and
+    // the details follow (shape, and thumbnails of the new size).
+    await form.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByTestId('import-error')).toContainText("A dataset named 'shapes' already exists; choose another name or ask to replace it.");
+    await form.getByLabel('Height', { exact: true }).fill('12');
+    await form.getByLabel('Width', { exact: true }).fill('12');
+    await expect(page.getByTestId('import-choice')).toContainText('resized to cover 12×12 and centre-cropped');
+    await form.getByLabel('Replace a dataset of the same name').check();
+    await form.getByRole('button', { name: 'Import' }).click();
+    await expect(result).toContainText('3×12×12');
+    await expect(page.getByTestId('import-error')).toHaveCount(0);
+    await expect(shapes).toContainText('3×12×12');
+    await expect(page.getByTestId('dataset-manifest')).toContainText('3×12×12');
+    await expect.poll(() => page.evaluate(decodedHeight)).toBe((2 * 12 + 1) * 4);
+
     // Rename: a bad name is refused in place, a good one renames on disk and keeps it current.
     await shapes.getByRole('button', { name: 'Rename' }).click();
     const newName = page.getByLabel('New name for shapes');
