@@ -58,6 +58,14 @@ export const gradientCases: GradientCase[] = [
   { group: 'linear and convolution', name: 'Conv stride 2 with rows left over', make: () => op('Conv', { x: p([1, 2, 8, 7]), w: p([3, 2, 3, 3]) }, { kernel_shape: [3, 3], strides: [2, 2] }) },
   { group: 'linear and convolution', name: 'Conv 11×11 stride 4 pad 2 (AlexNet conv1, small)', make: () => op('Conv', { x: p([1, 1, 19, 19]), w: p([2, 1, 11, 11]), b: p([2]) }, { kernel_shape: [11, 11], strides: [4, 4], pads: [2, 2, 2, 2] }) },
   { group: 'linear and convolution', name: 'Conv grouped, dilated, asymmetric pads', make: () => op('Conv', { x: p([2, 4, 7, 6]), w: p([6, 2, 3, 2]), b: p([6]) }, { kernel_shape: [3, 2], group: 2, dilations: [2, 1], pads: [1, 0, 2, 1], strides: [1, 2] }) },
+  // Layers with out × in channels per group ≥ WIDE_LAYER (1024) get the GEMM-friendly gradient forms (im2col weight
+  // gradient, flipped-kernel input gradient at stride 1); narrower ones the convolution forms.
+  { group: 'linear and convolution', name: 'Conv wide 1×1 (im2col with one whole-input tap)', make: () => op('Conv', { x: p([2, 32, 2, 2]), w: p([32, 32, 1, 1]), b: p([32]) }, { kernel_shape: [1, 1] }) },
+  { group: 'linear and convolution', name: 'Conv wide, dilated, asymmetric pads (im2col; flipped-kernel input gradient)', make: () => op('Conv', { x: p([1, 32, 4, 3]), w: p([32, 32, 2, 2]) }, { kernel_shape: [2, 2], dilations: [2, 1], pads: [1, 0, 0, 1] }) },
+  { group: 'linear and convolution', name: 'Conv wide, stride 2 (strided im2col taps; ConvTranspose input gradient)', make: () => op('Conv', { x: p([1, 32, 3, 3]), w: p([32, 32, 2, 2]) }, { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1] }) },
+  { group: 'linear and convolution', name: 'Conv wide, pad wider than the kernel (ConvTranspose input gradient)', make: () => op('Conv', { x: p([1, 32, 2, 2]), w: p([32, 32, 1, 1]) }, { kernel_shape: [1, 1], pads: [1, 1, 1, 1] }) },
+  { group: 'linear and convolution', name: 'Conv wide, grouped (flipped-kernel input gradient per group)', make: () => op('Conv', { x: p([1, 32, 3, 3]), w: p([64, 16, 2, 1]) }, { kernel_shape: [2, 1], group: 2, pads: [1, 0, 0, 0] }) },
+  { group: 'linear and convolution', name: 'Conv grouped, stride 1, dilated, asymmetric pads', make: () => op('Conv', { x: p([2, 4, 6, 6]), w: p([6, 2, 3, 2]) }, { kernel_shape: [3, 2], group: 2, dilations: [2, 1], pads: [1, 0, 2, 1] }) },
   { group: 'linear and convolution', name: 'Conv depthwise', make: () => op('Conv', { x: p([1, 3, 5, 5]), w: p([3, 1, 3, 3]) }, { kernel_shape: [3, 3], group: 3, pads: [1, 1, 1, 1] }) },
   { group: 'pooling', name: 'MaxPool 3×3 stride 2 (overlapping)', make: () => op('MaxPool', { x: p([2, 2, 7, 7], distinct(196, 3)) }, { kernel_shape: [3, 3], strides: [2, 2] }) },
   { group: 'pooling', name: 'MaxPool with padding and ceil mode', make: () => op('MaxPool', { x: p([1, 2, 6, 6], distinct(72, 4)) }, { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 }) },
