@@ -33,6 +33,11 @@ export interface SessionOptions {
   numThreads?: number;
   /** Print node placement and everything else onnxruntime logs (logSeverityLevel 0). */
   verbose?: boolean;
+  /**
+   * Record every kernel's time (onnxruntime's enableProfiling); endProfiling() then makes onnxruntime print the
+   * Chrome-trace JSON (the wasm build writes it to stdout in Node, to the console in a browser).
+   */
+  profile?: boolean;
 }
 
 export interface SessionReport {
@@ -93,6 +98,11 @@ export class ModelSession {
     return out;
   }
 
+  /** Ends profiling (see SessionOptions.profile): onnxruntime prints the trace of every run so far. */
+  endProfiling(): void {
+    this.session.endProfiling();
+  }
+
   release(): Promise<void> {
     return this.session.release();
   }
@@ -108,6 +118,7 @@ export function ortSessionOptions(ep: ExecutionProvider, options: SessionOptions
     }
     result.preferredOutputLocation = options.preferredOutputLocation;
   }
+  if (options.profile) result.enableProfiling = true;
   if (options.verbose) {
     result.logSeverityLevel = 0;
     result.logVerbosityLevel = 0;
@@ -162,4 +173,38 @@ export async function createSession(loader: OrtLoader, modelBytes: Uint8Array, o
   };
   if (numThreads !== undefined) report.numThreads = numThreads;
   return new ModelSession(ort, session, report);
+}
+
+export interface OpProfileRow {
+  op: string;
+  count: number;
+  ms: number;
+  share: number;
+}
+
+/**
+ * onnxruntime's profile (Chrome trace JSON, which the wasm build prints on endProfiling) → time per op type for the
+ * LAST run in it (earlier runs are warm-up). Kernel names carry the op after fusion (FusedConv, FusedGemm).
+ */
+export function opProfile(trace: string): { rows: OpProfileRow[]; runMs: number; kernelMs: number } {
+  const start = trace.indexOf('[');
+  const end = trace.lastIndexOf(']');
+  if (start < 0 || end < start) throw new OrtSessionError('The onnxruntime profile holds no JSON array; create the session with { profile: true }.');
+  const events = JSON.parse(trace.slice(start, end + 1)) as Array<{ cat: string; name: string; ts: number; dur: number; args?: { op_name?: string } }>;
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
+  const last = runs.at(-1);
+  if (!last) throw new OrtSessionError('The onnxruntime profile has no model_run event; run the session before ending profiling.');
+  const byOp = new Map<string, { count: number; us: number }>();
+  let kernelUs = 0;
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < last.ts || e.ts > last.ts + last.dur) continue;
+    const op = e.args?.op_name ?? 'unknown';
+    const entry = byOp.get(op) ?? { count: 0, us: 0 };
+    entry.count++;
+    entry.us += e.dur;
+    kernelUs += e.dur;
+    byOp.set(op, entry);
+  }
+  const rows = [...byOp].map(([op, v]) => ({ op, count: v.count, ms: v.us / 1000, share: kernelUs > 0 ? v.us / kernelUs : 0 })).sort((a, b) => b.ms - a.ms);
+  return { rows, runMs: last.dur / 1000, kernelMs: kernelUs / 1000 };
 }

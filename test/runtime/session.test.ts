@@ -4,8 +4,8 @@ import { encodeModel } from '../../renderer/core/onnx/codec';
 import { DataType } from '../../renderer/core/onnx/model';
 import { chooseBackend } from '../../renderer/runtime/backend';
 import { createBrowserSession } from '../../renderer/runtime/ort-browser';
-import { createNodeSession, nodeLoader } from '../../renderer/runtime/ort-node';
-import { createSession, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
+import { createNodeSession, endNodeProfiling, nodeLoader } from '../../renderer/runtime/ort-node';
+import { createSession, opProfile, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
 
 const reluModel = () =>
   encodeModel(
@@ -74,6 +74,31 @@ describe('sessions', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('profiles kernels by op type for the last run, and says when profiling was not asked for', async () => {
+    expect(ortSessionOptions('wasm', { profile: true })).toEqual({ executionProviders: ['wasm'], enableProfiling: true });
+    const session = await createNodeSession(reluModel(), { profile: true });
+    try {
+      for (let i = 0; i < 3; i++) await session.runFloat32({ x: { data: new Float32Array(1000).fill(-1), dims: [1000] } });
+      const trace = endNodeProfiling(session);
+      // Three runs were recorded; the summary counts only the last one's single Relu kernel.
+      expect(trace.match(/"name" *: *"model_run"/g)?.length).toBe(3);
+      const profile = opProfile(trace);
+      expect(profile.rows).toEqual([expect.objectContaining({ op: 'Relu', count: 1, share: 1 })]);
+      expect(profile.kernelMs).toBeGreaterThan(0);
+      expect(profile.runMs).toBeGreaterThanOrEqual(profile.kernelMs);
+    } finally {
+      await session.release();
+    }
+    const plain = await createNodeSession(reluModel());
+    try {
+      await plain.runFloat32({ x: { data: new Float32Array([1]), dims: [1] } });
+      expect(() => endNodeProfiling(plain)).toThrow(/profile: true/);
+    } finally {
+      await plain.release();
+    }
+    expect(() => opProfile('no trace here')).toThrow(OrtSessionError);
   });
 
   it('passes disable_cpu_ep_fallback and gpu-buffer outputs to a WebGPU session', () => {
