@@ -35,7 +35,7 @@ const LARGE_DEFAULT = 224;
 
 /** Whether an image's pixels are grey (R = G = B, give or take JPEG's chroma noise), judged on a small copy. */
 async function looksGrey(path: string): Promise<boolean> {
-  const { data } = await sharp(path).resize(16, 16, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(imageInput(path)).resize(16, 16, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   for (let i = 0; i + 2 < data.length; i += 3) {
     if (Math.abs(data[i]! - data[i + 1]!) > 3 || Math.abs(data[i + 1]! - data[i + 2]!) > 3) return false;
   }
@@ -48,13 +48,15 @@ async function sampleSizes(paths: string[], limit = 256): Promise<{ path: string
   const picks: string[] = [];
   for (let i = 0; i < paths.length && picks.length < limit; i += step) picks.push(paths[i]!);
   const found = await Promise.all(
-    picks.map((path) =>
-      sharp(path)
-        .metadata()
-        .then((m) => (m.width && m.height ? { path, width: m.width, height: m.height, channels: m.channels ?? 3 } : undefined))
+    picks.map(async (path) => {
+      try {
+        const m = await sharp(imageInput(path)).metadata();
+        return m.width && m.height ? { path, width: m.width, height: m.height, channels: m.channels ?? 3 } : undefined;
+      } catch {
         // Unreadable files are reported when the import decodes them.
-        .catch(() => undefined),
-    ),
+        return undefined;
+      }
+    }),
   );
   return found.filter((f) => f !== undefined);
 }
