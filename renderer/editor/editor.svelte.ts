@@ -26,7 +26,7 @@ import {
 } from './graph-edit';
 import { History, type ApplyOptions } from './history';
 import { AppElk } from './elk';
-import { computeLayout, layoutKey, placeNodes, type Layout } from './layout';
+import { computeLayout, FrameLayoutCache, layoutKey, placeNodes, type Layout } from './layout';
 import { inputOf, template } from './templates';
 import { buildView } from './view';
 import type { BlockParamValue } from '../core/ir';
@@ -36,6 +36,8 @@ export type PaletteItem = { type: 'layer'; kind: LayerKind } | { type: 'block'; 
 export type EditorTab = 'graph' | 'params' | 'receptive' | 'memory' | 'compare';
 
 const elk = new AppElk();
+/** Frame layouts by content: expanding a block again, or one shaped like it, needs no new layout. */
+const frameLayouts = new FrameLayoutCache();
 
 export class EditorState {
   private readonly history = new History<LayerGraph>(emptyGraph());
@@ -209,7 +211,7 @@ export class EditorState {
     const started = performance.now();
     let layout: Layout;
     try {
-      layout = await computeLayout(elk, view);
+      layout = await computeLayout(elk, view, frameLayouts);
     } catch (error) {
       if (run !== this.layoutRun) return;
       // Boxes without positions beat no boxes at all; the notice says why they are piled up.

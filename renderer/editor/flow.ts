@@ -101,3 +101,32 @@ export function toFlowEdges(view: GraphView, selection: readonly string[]): Flow
     return flow;
   });
 }
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export const FIT = { padding: 0.08, minZoom: 0.05, maxZoom: 1.2, readableZoom: 0.6 } as const;
+
+/**
+ * The viewport that shows the top-level boxes: all of them centred (as Svelte Flow's fitView with FIT's padding
+ * and zoom limits), or, for a graph too tall to fit readably (a long chain), its top at a readable zoom, centred
+ * across. Computed from the layout alone, so the canvas can move there before it draws the boxes.
+ */
+export function fitViewport(nodes: readonly Pick<FlowNode, 'position' | 'width' | 'height' | 'parentId'>[], pane: { width: number; height: number }): Viewport | null {
+  const top = nodes.filter((node) => !node.parentId);
+  if (top.length === 0 || pane.width <= 0 || pane.height <= 0) return null;
+  const minX = Math.min(...top.map((node) => node.position.x));
+  const minY = Math.min(...top.map((node) => node.position.y));
+  const maxX = Math.max(...top.map((node) => node.position.x + node.width));
+  const maxY = Math.max(...top.map((node) => node.position.y + node.height));
+  // Svelte Flow's numeric padding: the pane shrinks by (1 − 1/(1 + padding)), half on each side, floored.
+  const inset = (size: number) => 2 * Math.floor((size - size / (1 + FIT.padding)) * 0.5);
+  const fitted = Math.min((pane.width - inset(pane.width)) / Math.max(1, maxX - minX), (pane.height - inset(pane.height)) / Math.max(1, maxY - minY));
+  const zoom = Math.min(FIT.maxZoom, Math.max(FIT.minZoom, fitted));
+  if (zoom >= FIT.readableZoom) return { x: pane.width / 2 - ((minX + maxX) / 2) * zoom, y: pane.height / 2 - ((minY + maxY) / 2) * zoom, zoom };
+  const readable = Math.max(FIT.readableZoom, Math.min(1, (pane.width * 0.95) / Math.max(1, maxX - minX)));
+  return { x: pane.width / 2 - ((minX + maxX) / 2) * readable, y: 16 - minY * readable, zoom: readable };
+}

@@ -138,7 +138,88 @@ export function layoutKey(view: GraphView): string {
   return `${nodes}#${edges}`;
 }
 
-export async function computeLayout(elk: ElkLike, view: GraphView): Promise<Layout> {
-  const laid = await elk.layout(toElkGraph(view));
-  return readLayout(laid);
+/** Laid-out frames by content (frameSignature): positions of their layers in order, and the frame's size. */
+export interface FrameLayout {
+  width: number;
+  height: number;
+  children: { x: number; y: number; width: number; height: number }[];
+}
+
+/** Remembers frame layouts across layouts, so expanding a block again (or one like it) costs nothing. */
+export class FrameLayoutCache {
+  private readonly entries = new Map<string, FrameLayout>();
+  constructor(private readonly capacity = 256) {}
+  get(signature: string): FrameLayout | undefined {
+    const found = this.entries.get(signature);
+    if (found) {
+      this.entries.delete(signature);
+      this.entries.set(signature, found);
+    }
+    return found;
+  }
+  set(signature: string, layout: FrameLayout): void {
+    this.entries.delete(signature);
+    this.entries.set(signature, layout);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * What a frame's layout depends on: its layers' sizes in order and the arrows between them by position. Layer
+ * names are left out, so DenseNet's three identical transitions, or a block expanded again, share one layout.
+ */
+export function frameSignature(frame: ElkNode): string {
+  const index = new Map((frame.children ?? []).map((child, i) => [child.id, i]));
+  const sizes = (frame.children ?? []).map((child) => `${child.width}x${child.height}`).join(',');
+  const edges = (frame.edges ?? []).map((edge) => `${index.get(edge.sources[0]!)}>${index.get(edge.targets[0]!)}`).join(',');
+  return `${sizes}|${edges}`;
+}
+
+/**
+ * Lays out the view: each distinct frame on its own (the ELK calls run side by side when `elk` has several
+ * workers, and frames found in `cache` are not laid out again), then the top level with every frame as a box of
+ * its size. This is what ELK's SEPARATE_CHILDREN does in one call, split so it can be shared and remembered.
+ */
+export async function computeLayout(elk: ElkLike, view: GraphView, cache = new FrameLayoutCache()): Promise<Layout> {
+  const graph = toElkGraph(view);
+  const frames = (graph.children ?? []).filter((child) => child.children !== undefined);
+  const signatures = new Map(frames.map((frame) => [frame.id, frameSignature(frame)]));
+  const pending = new Map<string, ElkNode>();
+  for (const frame of frames) {
+    const signature = signatures.get(frame.id)!;
+    if (!cache.get(signature) && !pending.has(signature)) pending.set(signature, frame);
+  }
+  // Biggest first, so the longest layout starts at once.
+  const order = [...pending].sort((a, b) => (b[1].children?.length ?? 0) - (a[1].children?.length ?? 0));
+  await Promise.all(
+    order.map(async ([signature, frame]) => {
+      const laid = await elk.layout({ id: frame.id, layoutOptions: FRAME_OPTIONS, children: frame.children ?? [], edges: frame.edges ?? [] });
+      const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));
+      cache.set(signature, {
+        width: laid.width ?? 0,
+        height: laid.height ?? 0,
+        children: (frame.children ?? []).map(({ id }) => {
+          const child = placed.get(id);
+          return { x: child?.x ?? 0, y: child?.y ?? 0, width: child?.width ?? 0, height: child?.height ?? 0 };
+        }),
+      });
+    }),
+  );
+  const laidFrames = new Map(frames.map((frame) => [frame.id, cache.get(signatures.get(frame.id)!)!]));
+  const root: ElkNode = {
+    ...graph,
+    children: (graph.children ?? []).map((child) => {
+      const frame = laidFrames.get(child.id);
+      return frame ? { id: child.id, width: frame.width, height: frame.height } : child;
+    }),
+  };
+  const layout = readLayout(await elk.layout(root));
+  for (const frame of frames) {
+    const laid = laidFrames.get(frame.id)!;
+    (frame.children ?? []).forEach((child, i) => layout.set(child.id, { ...laid.children[i]! }));
+  }
+  return layout;
 }

@@ -1,15 +1,19 @@
-// Benchmark of the Model area at issue 7's scale target: densenet121 opens and lays out in under 1.5 s, and the
-// canvas pans at 30 frames per second or more, in Chromium on this machine. A script, not a test:
+// Benchmark of the Model area at issue 7's scale targets: densenet121 opens and lays out in under 1.5 s, "Expand
+// all" on it (435 boxes) lands well under 1.5 s, and the canvas pans at 30 frames per second or more, in Chromium
+// on this machine. A script, not a test:
 //
 //   npx tsx test/bench/editor.bench.ts [--url http://127.0.0.1:5178/] [--runs 3] [--build]
 //
 // Without --url it serves browser mode itself (building the renderer first when out/renderer is missing, or with
-// --build). Times are measured inside the page: from choosing the template to the first painted frame after the
-// layout landed; panning is a pointer drag across the pane while requestAnimationFrame timestamps are recorded.
+// --build). Times are measured inside the page: from choosing the template (or clicking the button) to the first
+// painted frame after the layout landed; panning is a pointer drag across the pane while requestAnimationFrame
+// timestamps are recorded. Each run loads the page afresh, so "expand all" is timed once with every frame laid out
+// (new ELK workers, empty frame cache) and once again after "collapse all" (frame layouts remembered). The load
+// average is printed: the machine is shared, and figures taken under load are not comparable.
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumArgs } from '../e2e/playwright.config';
 
@@ -120,19 +124,25 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // tsx keeps function names with an `__name` helper that the page does not have.
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.goto(url);
-    await page.getByRole('button', { name: 'Model', exact: true }).click();
-    await page.getByTestId('canvas').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="canvas"]')?.dataset.layoutVersion) > 0);
+    const load = loadavg()[0]!;
 
     const open: number[] = [];
     const expand: number[] = [];
     const expandLayout: number[] = [];
+    const again: number[] = [];
+    const againLayout: number[] = [];
     for (let run = 0; run < runs; run++) {
+      await page.goto(url);
+      await page.getByRole('button', { name: 'Model', exact: true }).click();
+      await page.getByTestId('canvas').waitFor();
+      await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="canvas"]')?.dataset.layoutVersion) > 0);
       await timeToLayout(page, 'template', 'lenet5');
       open.push(await timeToLayout(page, 'template', 'densenet121'));
       expand.push(await timeToLayout(page, 'expand-all'));
       expandLayout.push(Number(await page.getByTestId('canvas').getAttribute('data-layout-ms')));
+      await timeToLayout(page, 'collapse-all');
+      again.push(await timeToLayout(page, 'expand-all'));
+      againLayout.push(Number(await page.getByTestId('canvas').getAttribute('data-layout-ms')));
     }
     const layers = await page.getByTestId('canvas').getAttribute('data-nodes');
     const where = await page.getByTestId('canvas').getAttribute('data-layout-where');
@@ -146,10 +156,12 @@ async function main() {
     const target = (ok: boolean) => (ok ? 'ok' : 'MISSED');
     const lines = [
       `densenet121 open + layout (blocks collapsed): median ${median(open).toFixed(0)} ms over ${runs} runs [${open.map((t) => t.toFixed(0)).join(', ')}] — target < 1500 ms: ${target(median(open) < 1500)}`,
-      `densenet121 expand all (${layers} boxes) + layout: median ${median(expand).toFixed(0)} ms [${expand.map((t) => t.toFixed(0)).join(', ')}], of which ELK ${median(expandLayout).toFixed(0)} ms (in the ${where})`,
+      `densenet121 expand all (${layers} boxes) + layout, every frame laid out: median ${median(expand).toFixed(0)} ms [${expand.map((t) => t.toFixed(0)).join(', ')}], of which ELK ${median(expandLayout).toFixed(0)} ms (in the ${where}) — target < 1500 ms: ${target(median(expand) < 1500)}`,
+      `densenet121 expand all again (frame layouts remembered): median ${median(again).toFixed(0)} ms [${again.map((t) => t.toFixed(0)).join(', ')}], of which ELK ${median(againLayout).toFixed(0)} ms`,
       `panning, every block expanded: ${expandedPan.fps.toFixed(1)} fps, longest frame ${expandedPan.worstMs.toFixed(0)} ms, viewport moved: ${expandedPan.moved} — target ≥ 30 fps: ${target(expandedPan.fps >= 30)}`,
       `panning, blocks collapsed: ${collapsedPan.fps.toFixed(1)} fps, longest frame ${collapsedPan.worstMs.toFixed(0)} ms, viewport moved: ${collapsedPan.moved} — target ≥ 30 fps: ${target(collapsedPan.fps >= 30)}`,
     ];
+    lines.push(`load average at the start: ${load.toFixed(1)} on ${availableParallelism()} cores`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     await browser.close();

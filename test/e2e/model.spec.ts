@@ -59,6 +59,7 @@ test('blocks collapse to one node and expand to their layers; issues badge the n
   await page.getByLabel('Template').selectOption('resnet18');
   await expect(page.getByTestId('total-params')).toHaveText('11,699,112');
   const blocks = page.locator('.svelte-flow__node-block');
+  await expect(blocks.first()).toBeVisible();
   const count = await blocks.count();
   expect(count).toBeGreaterThan(0);
   const first = blocks.first();

@@ -5,9 +5,9 @@ import { analyse } from '../../../renderer/core/analysis';
 import { expandGraph } from '../../../renderer/core/blocks/expand';
 import type { LayerGraph } from '../../../renderer/core/ir';
 import { setCollapsed } from '../../../renderer/editor/graph-edit';
-import { computeLayout, layoutKey, placeNodes, toElkGraph } from '../../../renderer/editor/layout';
+import { computeLayout, FrameLayoutCache, layoutKey, placeNodes, readLayout, toElkGraph } from '../../../renderer/editor/layout';
 import { buildView } from '../../../renderer/editor/view';
-import { toFlowNodes } from '../../../renderer/editor/flow';
+import { fitViewport, toFlowNodes } from '../../../renderer/editor/flow';
 
 function view(graph: LayerGraph) {
   return buildView(graph, expandGraph(graph).flat, analyse(graph));
@@ -116,5 +116,52 @@ describe('the canvas nodes handed to Svelte Flow', () => {
   it('the analysis carries the expanded graph the view is built from', () => {
     const graph = zooModel('densenet121')!.build();
     expect(analyse(graph).flat).toEqual(expandGraph(graph).flat);
+  });
+});
+
+describe('zoom to fit', () => {
+  const box = (x: number, y: number, parentId?: string) => ({ position: { x, y }, width: 200, height: 60, ...(parentId ? { parentId } : {}) });
+
+  it("centres the boxes with Svelte Flow fitView's padding, never zooming in past its limit", () => {
+    // Bounds 0…400 × 0…300 in an 1000×800 pane: the padding leaves 926×742, so the zoom is min(926/400, 742/300), capped at 1.2.
+    expect(fitViewport([box(0, 0), box(200, 240)], { width: 1000, height: 800 })).toEqual({ x: 500 - 200 * 1.2, y: 400 - 150 * 1.2, zoom: 1.2 });
+    const wide = fitViewport([box(0, 0), box(1000, 0)], { width: 1000, height: 800 })!;
+    expect(wide.zoom).toBeCloseTo(926 / 1200, 10);
+    expect(wide.x).toBeCloseTo(500 - 600 * wide.zoom, 10);
+    expect(wide.y).toBeCloseTo(400 - 30 * wide.zoom, 10);
+  });
+
+  it('shows a long chain from its top at a readable zoom, ignoring boxes inside frames', () => {
+    const chain = Array.from({ length: 80 }, (_, i) => box(0, 100 * i));
+    const viewport = fitViewport([...chain, box(5000, 0, 'frame')], { width: 1000, height: 800 })!;
+    expect(viewport).toEqual({ x: 500 - 100 * 1, y: 16, zoom: 1 });
+    expect(fitViewport([], { width: 1000, height: 800 })).toBeNull();
+    expect(fitViewport(chain, { width: 0, height: 0 })).toBeNull();
+  });
+});
+
+describe('frame by frame layout', () => {
+  it("equals ELK's one-pass layout, shares identical frames, and remembers them", async () => {
+    const elk = new ELK();
+    const calls: string[] = [];
+    const counting = { layout: (graph: Parameters<typeof elk.layout>[0]) => (calls.push(graph.id), elk.layout(graph)) };
+    const graph = zooModel('resnet18')!.build();
+    const expanded = graph.nodes.filter((node) => node.kind === 'Block').reduce((next, block) => setCollapsed(next, block.id, false), graph);
+    const shown = view(expanded);
+    const frames = shown.nodes.filter((node) => node.type === 'group');
+    expect(frames).toHaveLength(4);
+    const onePass = readLayout(await elk.layout(toElkGraph(shown)));
+    const cache = new FrameLayoutCache();
+    const split = await computeLayout(counting, shown, cache);
+    for (const [id, place] of onePass) {
+      const other = split.get(id)!;
+      for (const key of ['x', 'y', 'width', 'height'] as const) expect(other[key], `${id}.${key}`).toBeCloseTo(place[key], 6);
+    }
+    // ResNet-18's four stages come in two shapes (layer1 without a downsampling shortcut, layer2–4 with): two frame layouts and the top level.
+    expect(cache.size).toBe(2);
+    expect(calls).toHaveLength(3);
+    calls.length = 0;
+    await computeLayout(counting, shown, cache);
+    expect(calls).toEqual(['root']);
   });
 });
