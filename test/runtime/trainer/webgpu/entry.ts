@@ -34,6 +34,9 @@ async function workerRun() {
     steps: result.steps,
     maxLossDiff: Math.max(...expected.losses.map((l, i) => Math.abs(l - result.losses[i]!))),
     testAccuracy: [test.accuracy, expectedTest.accuracy],
+    // Both evaluate with the evaluation graph: on WebGPU fed the worker's GPU-resident parameters, on wasm CPU ones.
+    testLoss: [test.loss, expectedTest.loss],
+    testConfusion: [test.confusion, expectedTest.confusion],
   };
 }
 

@@ -48,7 +48,8 @@ try {
   if (result.error) throw new Error(result.error);
   const onGpu = result.gpu.ep === 'webgpu' && result.gpu.locations.every((l) => l.split(',').every((x) => x === 'gpu-buffer'));
   const worker = result.worker;
-  const workerOk = worker.backend === 'webgpu' && worker.status === 'finished' && worker.steps === 10 && worker.maxLossDiff < 1e-5 && worker.testAccuracy[0] === worker.testAccuracy[1];
+  const workerOk = worker.backend === 'webgpu' && worker.status === 'finished' && worker.steps === 10 && worker.maxLossDiff < 1e-5 && worker.testAccuracy[0] === worker.testAccuracy[1] &&
+    Math.abs(worker.testLoss[0] - worker.testLoss[1]) < 1e-5 && JSON.stringify(worker.testConfusion[0]) === JSON.stringify(worker.testConfusion[1]);
   failed = !(onGpu && result.gpu.status === 'finished' && result.maxLossDiff < 1e-5 && result.maxWeightDiff < 1e-5 && workerOk);
   console.log(failed ? 'FAILED: a WebGPU run left the GPU or disagrees with wasm.' : 'ok: resident tensors stayed on the GPU; WebGPU and wasm agree, directly and in a module Worker fed by the window.');
 } finally {
