@@ -2,7 +2,8 @@
 // 1. The full Fashion-MNIST (70,000 images, gzipped IDX) from /usr/share/datasets/fashion-mnist. Target < 3 s.
 // 2. A folder of generated JPEGs (10 classes, 96×128 and 120×160 photos-like noise), decoded and resized to 64×64.
 //    Target ≥ 1,000 images/s on 2 cores. Peer, run alternately with it: sharp decoding the same files to raw pixels
-//    and nothing else (no resize, no shards), as many in flight, which is what the import's decoding costs at least.
+//    and nothing else (no resize, no shards), as many in flight: what decoding them through sharp costs at least
+//    (the import decodes plain JPEGs like these on its own decoding threads instead, see decode.ts and jpeg.ts).
 // The machine may be shared: the load average is printed at the start and end, and CPU time per image (all threads)
 // beside the wall-clock rate, since CPU time moves far less with other work than wall-clock time does.
 import { existsSync } from 'node:fs';
