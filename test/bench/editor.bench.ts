@@ -66,8 +66,12 @@ async function timeToLayout(page: Page, act: 'template' | 'expand-all' | 'collap
         const title = act === 'expand-all' ? 'Expand all' : 'Collapse all';
         [...document.querySelectorAll('button')].find((button) => button.textContent?.trim() === title)!.click();
       }
-      await new Promise<void>((done) => {
-        const check = () => (Number(canvas().dataset.layoutVersion) > before && document.querySelector('.svelte-flow__node') ? done() : requestAnimationFrame(check));
+      await new Promise<void>((done, fail) => {
+        const check = () => {
+          if (Number(canvas().dataset.layoutVersion) > before && document.querySelector('.svelte-flow__node')) done();
+          else if (performance.now() - start > 60_000) fail(new Error(`${act}: no new layout was drawn within 60 s (layout version still ${canvas().dataset.layoutVersion}).`));
+          else requestAnimationFrame(check);
+        };
         check();
       });
       // Two frames: the one that applies the positions and the one that paints them.
@@ -149,7 +153,12 @@ async function main() {
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'bench-densenet121-expanded.png') });
     const expandedPan = await pan(page);
-    await timeToLayout(page, 'collapse-all');
+    // Panning comes last on a page: in this script a layout asked for after its two-second drag did not land (not
+    // seen when the same steps are done by hand), so the collapsed view is panned on a freshly loaded page.
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Model', exact: true }).click();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="canvas"]')?.dataset.layoutVersion) > 0);
+    await timeToLayout(page, 'template', 'densenet121');
     await page.screenshot({ path: join(screenshots, 'bench-densenet121-collapsed.png') });
     const collapsedPan = await pan(page);
 

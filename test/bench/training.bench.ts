@@ -3,6 +3,7 @@
 // not a test: it prints figures, ratios and whether the targets are met.
 //   npx tsx test/bench/training.bench.ts [--models lenet5,alexnet-d2l,resnet18] [--steps N] [--threads N]
 //        [--webgpu-batch 8] [--skip-webgpu] [--skip-tfjs] [--skip-torch] [--skip-browser] [--skip-ceiling] [--profile]
+//        [--webgpu-only] [--webgpu-budget 150]
 // Every runtime trains the same model (ours from the zoo; the peers build it from the same flat layer list and must
 // reach the same trainable parameter count) on the same synthetic uint8 batch with SGD, momentum 0.9. A step is timed
 // from feeding the batch until its loss is back on the CPU; warm-up steps are excluded.
@@ -30,7 +31,7 @@ const option = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const known = new Set(['--skip-ceiling', '--models', '--steps', '--threads', '--webgpu-batch', '--skip-webgpu', '--skip-tfjs', '--skip-torch', '--skip-browser', '--profile']);
+const known = new Set(['--webgpu-only', '--webgpu-budget', '--skip-ceiling', '--models', '--steps', '--threads', '--webgpu-batch', '--skip-webgpu', '--skip-tfjs', '--skip-torch', '--skip-browser', '--profile']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a)) throw new Error(`Unknown option '${a}'; the options are ${[...known].join(', ')}.`);
 }
@@ -43,6 +44,10 @@ const threads = Number(option('--threads') ?? 1);
 if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a whole number ≥ 1; got '${option('--threads')}'.`);
 const webgpuBatch = Number(option('--webgpu-batch') ?? 8);
 if (!(Number.isInteger(webgpuBatch) && webgpuBatch >= 1)) throw new Error(`--webgpu-batch must be a whole number ≥ 1; got '${option('--webgpu-batch')}'.`);
+const webgpuBudget = Number(option('--webgpu-budget') ?? 150);
+if (!(webgpuBudget > 0)) throw new Error(`--webgpu-budget must be a number of seconds > 0; got '${option('--webgpu-budget')}'.`);
+/** Only the WebGPU rows (ours and TF.js): on SwiftShader a big model's step takes minutes, so they get their own run. */
+const webgpuOnly = flag('--webgpu-only');
 const TORCH_THREADS = 2;
 const WARMUP = 1;
 
@@ -81,7 +86,7 @@ console.log(`machine: ${process.arch}, Node ${process.version}; ours on onnxrunt
 // 1. Ours in Node (the CLI's runtime), optionally with a per-op profile of one step.
 const profiles = new Map<string, { rows: OpProfileRow[]; runMs: number; kernelMs: number }>();
 console.log('\nours, Node wasm:');
-for (const c of cases) {
+for (const c of webgpuOnly ? [] : cases) {
   const { step, weights, bytes } = ourStep(c);
   const session = await createNodeSession(bytes, { numThreads: threads });
   try {
@@ -117,7 +122,7 @@ function ensureOpenBlas(): string | null {
 }
 
 const torchResults = new Map<string, RunResult>();
-if (!flag('--skip-torch')) {
+if (!flag('--skip-torch') && !webgpuOnly) {
   console.log(`\nPyTorch CPU (${TORCH_THREADS} threads):`);
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) {
@@ -248,16 +253,16 @@ async function browserPart(): Promise<void> {
     for (const [i, c] of cases.entries()) {
       const cpuSteps = { warmup: WARMUP, measured: measuredSteps(c, 'cpu') };
       const slowSteps = { warmup: WARMUP, measured: measuredSteps(c, 'slow') };
-      record(c, `ours, Chromium wasm (${threads} thread)`, 'ours-cpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'wasm', ${JSON.stringify(cpuSteps)})`, 240));
-      if (!flag('--skip-tfjs')) {
+      if (!webgpuOnly) record(c, `ours, Chromium wasm (${threads} thread)`, 'ours-cpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'wasm', ${JSON.stringify(cpuSteps)})`, 240));
+      if (!flag('--skip-tfjs') && !webgpuOnly) {
         const tfjs = await inPage<RunResult & { note: string; params: number }>(`benchTfjs(job, ${i}, 'wasm', ${JSON.stringify(c.id === 'lenet5' ? cpuSteps : slowSteps)})`, 240);
         if (typeof tfjs !== 'string' && tfjs.params !== payload[i]!.trainableParams) throw new Error(`TF.js built ${c.id} with ${tfjs.params} trainable parameters; ours has ${payload[i]!.trainableParams}.`);
         record(c, 'TF.js wasm', 'tfjs-wasm', tfjs);
         if (typeof tfjs !== 'string' && !notes.some((n) => n.startsWith('TF.js wasm:'))) notes.push(`TF.js wasm: ${tfjs.note}.`);
       }
       if (webgpu) {
-        record(c, `ours, Chromium WebGPU (batch ${webgpuBatch})`, 'ours-webgpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, 150), webgpuBatch);
-        if (!flag('--skip-tfjs')) record(c, `TF.js webgpu (batch ${webgpuBatch})`, 'tfjs-webgpu', await inPage<RunResult>(`benchTfjs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, 150), webgpuBatch);
+        record(c, `ours, Chromium WebGPU (batch ${webgpuBatch})`, 'ours-webgpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, webgpuBudget), webgpuBatch);
+        if (!flag('--skip-tfjs')) record(c, `TF.js webgpu (batch ${webgpuBatch})`, 'tfjs-webgpu', await inPage<RunResult>(`benchTfjs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, webgpuBudget), webgpuBatch);
       }
     }
   } finally {
@@ -272,7 +277,7 @@ if (!flag('--skip-browser')) await browserPart();
 // beat this ratio by much, however the step is compiled.
 const GEMM_N = 1024;
 let ceiling: { ours: number; torch?: number } | undefined;
-if (!flag('--skip-ceiling')) {
+if (!flag('--skip-ceiling') && !webgpuOnly) {
   const b = new GraphBuilder('gemm');
   b.input('a', DataType.FLOAT, [GEMM_N, GEMM_N]);
   b.input('b', DataType.FLOAT, [GEMM_N, GEMM_N]);
