@@ -7,27 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageInput, SampleConverter, type DecodeRoute } from '../../../main/services/datasets/decode';
 import { tempFolder } from '../../fixtures/datasets/make';
 import { referenceCover } from './reference-resize';
+import { photoPixels } from './photo-pixels';
 
 let work: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
   work = await tempFolder();
 });
 afterAll(() => work.cleanup());
-
-/** Smooth colour gradients plus noise, interleaved: compresses and decodes like a small photo. */
-function photoPixels(width: number, height: number, channels: number, seed: number): Uint8Array {
-  const pixels = new Uint8Array(width * height * channels);
-  let state = seed;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      const noise = (state >>> 24) & 31;
-      const values = [(x * 2 + noise) & 255, (y * 2 + 40 + noise) & 255, (x + y + noise) & 255, (x * 3 + y) & 255];
-      for (let c = 0; c < channels; c++) pixels[(y * width + x) * channels + c] = values[c]!;
-    }
-  }
-  return pixels;
-}
 
 /** The reference route: decode by path (autoOrient, flatten on white, sRGB or grey), then the filter above. */
 async function reference(path: string, [channels, outH, outW]: [number, number, number]): Promise<Uint8Array> {

@@ -3,21 +3,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodableHere, decodeJpeg, readJpegFacts, type JpegFacts } from '../../../main/services/datasets/jpeg';
-
-/** Smooth colour gradients plus noise, interleaved: compresses and decodes like a small photo. */
-function photoPixels(width: number, height: number, channels: 1 | 3, seed: number): Uint8Array {
-  const pixels = new Uint8Array(width * height * channels);
-  let state = seed;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      const noise = (state >>> 24) & 31;
-      const values = [(x * 2 + seed + noise) & 255, (y * 2 + 40 + noise) & 255, (x + y + noise) & 255];
-      for (let c = 0; c < channels; c++) pixels[(y * width + x) * channels + c] = values[c]!;
-    }
-  }
-  return pixels;
-}
+import { photoPixels } from './photo-pixels';
 
 /** A colour photo, or a grey one (stored as a one-component JPEG: sharp would otherwise write three). */
 function photo(width: number, height: number, channels: 1 | 3 = 3, seed = 1) {
