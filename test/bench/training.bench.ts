@@ -59,6 +59,8 @@ function measuredSteps(c: BenchCase, runtime: 'cpu' | 'slow'): number {
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** Images/s with one decimal, or three significant digits below 1 (a SwiftShader step can take a minute). */
+const rate = (imagesPerSecond: number) => (imagesPerSecond >= 1 ? imagesPerSecond.toFixed(1) : imagesPerSecond.toPrecision(3));
 
 interface Row {
   model: string;
@@ -77,7 +79,7 @@ const record = (c: BenchCase, runtime: string, kind: Row['kind'], result: RunRes
   }
   const ms = median(result.stepMs);
   rows.push({ model: c.id, runtime, kind, imagesPerSecond: batch / (ms / 1000) });
-  console.log(`  ${c.id.padEnd(12)} ${runtime.padEnd(32)} ${(batch / (ms / 1000)).toFixed(1).padStart(8)} images/s  (median of ${result.stepMs.length} steps: ${ms.toFixed(0)} ms; loss ${result.losses[0]!.toFixed(3)} → ${result.losses.at(-1)!.toFixed(3)})`);
+  console.log(`  ${c.id.padEnd(12)} ${runtime.padEnd(32)} ${rate(batch / (ms / 1000)).padStart(8)} images/s  (median of ${result.stepMs.length} steps: ${ms.toFixed(0)} ms; loss ${result.losses[0]!.toFixed(3)} → ${result.losses.at(-1)!.toFixed(3)})`);
 };
 
 console.log(`Training throughput: SGD momentum ${OPTIMIZER.momentum}, lr ${LEARNING_RATE}, synthetic uint8 batch; ${WARMUP} warm-up step excluded`);
@@ -315,7 +317,7 @@ for (const r of rows) {
   const tfjs = find(r.model, r.kind === 'ours-webgpu' ? 'tfjs-webgpu' : 'tfjs-wasm');
   const ours = r.kind === 'ours-cpu' || r.kind === 'ours-webgpu';
   const ratio = (peer: number | undefined) => (ours && r.imagesPerSecond !== undefined && peer !== undefined ? `${(r.imagesPerSecond / peer).toFixed(2)}×` : '');
-  table.push([r.model, r.runtime, r.imagesPerSecond !== undefined ? r.imagesPerSecond.toFixed(1) : r.note ?? '', r.kind === 'ours-webgpu' ? '' : ratio(torch), ratio(tfjs)]);
+  table.push([r.model, r.runtime, r.imagesPerSecond !== undefined ? rate(r.imagesPerSecond) : r.note ?? '', r.kind === 'ours-webgpu' ? '' : ratio(torch), ratio(tfjs)]);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 for (const row of [header, ...table]) console.log(row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  '));
