@@ -5,7 +5,7 @@ import { createHandlers } from './handlers';
 import { registerIpc, windowEventSink } from './ipc';
 import { resolveDataDir } from './services/data-folder';
 import type { ProjectDialogs } from './services/project-files';
-import { CONTENT_SECURITY_POLICY, readStaticFile } from './static-files';
+import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, readStaticFile } from './static-files';
 
 const APP_ORIGIN = 'app://model-lab';
 const rendererRoot = join(import.meta.dirname, '../renderer');
@@ -107,7 +107,7 @@ void app.whenReady().then(() => {
     const file = await readStaticFile(rendererRoot, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
-      headers: { 'content-type': file.contentType, 'content-security-policy': CONTENT_SECURITY_POLICY },
+      headers: { 'content-type': file.contentType, 'content-security-policy': CONTENT_SECURITY_POLICY, ...ISOLATION_HEADERS },
     });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

@@ -35,6 +35,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Cross-origin isolation: with these the page and its workers get SharedArrayBuffer, which onnxruntime-web needs for
+ * more than one wasm thread (big models train about twice as fast on 2 cores).
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
+
 export interface StaticFile {
   body: Buffer;
   contentType: string;

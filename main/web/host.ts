@@ -7,7 +7,7 @@ import { CALL_NAMES, type CallName, type Handlers } from '../../preload/contract
 import { AppError, toResult } from '../../preload/result';
 import { decodeWire, encodeWire, WIRE_CONTENT_TYPE } from '../../preload/wire';
 import type { EventSink } from '../handlers';
-import { CONTENT_SECURITY_POLICY, readStaticFile } from '../static-files';
+import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, readStaticFile } from '../static-files';
 
 export const DEFAULT_PORT = 5178;
 const MAX_BODY_BYTES = 2 ** 31 - 1;
@@ -139,8 +139,7 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'content-type': file.contentType,
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
+      ...ISOLATION_HEADERS,
     });
     response.end(request.method === 'HEAD' ? undefined : file.body);
   }

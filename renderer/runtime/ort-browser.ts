@@ -21,6 +21,8 @@ export const browserLoader: OrtLoader = {
     }
     return bundle;
   },
+  // wasm threads need SharedArrayBuffer, which a page (or worker) only has when it is cross-origin isolated.
+  wasmThreadLimit: () => (globalThis.crossOriginIsolated ? Math.max(1, Math.min(globalThis.navigator?.hardwareConcurrency ?? 1, 4)) : 1),
 };
 
 export function createBrowserSession(modelBytes: Uint8Array, options: SessionOptions = {}): Promise<ModelSession> {

@@ -3,6 +3,7 @@
 // itself (import.meta.url), so no env.wasm.wasmPaths is needed. There is no WebGPU in Node.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import type { BackendReport } from './backend';
 import { createSession, type ModelSession, type OrtLoader, type OrtModule, type SessionOptions } from './session';
 
@@ -20,6 +21,7 @@ export const nodeLoader: OrtLoader = {
     ortPromise ??= import('onnxruntime-web') as Promise<OrtModule>;
     return ortPromise;
   },
+  wasmThreadLimit: () => Math.max(1, Math.min(os.availableParallelism(), 4)),
 };
 
 export function createNodeSession(modelBytes: Uint8Array, options: SessionOptions = {}): Promise<ModelSession> {

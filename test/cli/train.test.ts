@@ -106,6 +106,8 @@ describe('model-lab train', () => {
     const second = await cli('train', file, '--data', folder, '--epochs', '1', '--batch', '16', '--lr', '0.05', '--out', join(work.path, 'small2'));
     expect(second.code).toBe(0);
     expect(second.stderr).not.toContain('Importing');
+    // A model this small trains on one wasm thread (threads pay only from 100 M multiply-adds per image).
+    expect(second.stdout).toContain('on wasm with 1 thread (');
     expect(second.stdout).toMatch(/^epoch 1\/1: train loss \d\.\d{4}, accuracy [01]\.\d{4}; lr 0\.0500; [\d,]+ img\/s; [\d.]+ s$/m);
     expect(second.stdout).toMatch(/^test: loss \d\.\d{4}, accuracy [01]\.\d{4} \(\d+\/24\)$/m);
   }, 60_000);
@@ -169,6 +171,7 @@ describe('model-lab train', () => {
       [['lenet5-relu', '--data', SAMPLE_DATASET_NAME, '--lr', 'Infinity', '--out', out], 2, /--lr must be a number .* got 'Infinity'/],
       [['lenet5-relu', '--data', SAMPLE_DATASET_NAME, '--out', out], 2, /--lr is required/],
       [['no-such-model', '--data', SAMPLE_DATASET_NAME, '--lr', '0.1', '--out', out], 2, /'no-such-model' is neither a graph file nor a zoo model/],
+      [['lenet5-relu', '--data', SAMPLE_DATASET_NAME, '--lr', '0.1', '--threads', 'many', '--out', out], 2, /--threads must be a whole number from 1 to 64; got 'many'/],
     ];
     for (const [args, code, message] of cases) {
       const run = await cli('train', ...args);

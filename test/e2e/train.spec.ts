@@ -67,7 +67,9 @@ test('trains lenet5-relu on the built-in sample: live curves, pause and resume, 
   await page.waitForTimeout(800);
   await expect(step).toHaveText('0');
   await expect(loss.locator('path[data-series="train (raw)"]')).toHaveCount(0);
-  await expect(page.getByTestId('run-progress')).toContainText('on wasm');
+  // LeNet-5 is too small for wasm threads to pay; the page is cross-origin isolated, so bigger models would get them.
+  await expect(page.getByTestId('run-progress')).toContainText('on wasm (1 thread)');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByRole('button', { name: 'Resume' }).click();
 
   await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 100_000 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { attribute, customNode, graph, model, node, valueInfo } from '../../renderer/core/onnx/builder';
 import { encodeModel } from '../../renderer/core/onnx/codec';
@@ -5,7 +6,7 @@ import { DataType } from '../../renderer/core/onnx/model';
 import { chooseBackend } from '../../renderer/runtime/backend';
 import { createBrowserSession } from '../../renderer/runtime/ort-browser';
 import { createNodeSession, endNodeProfiling, nodeLoader } from '../../renderer/runtime/ort-node';
-import { createSession, opProfile, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
+import { chooseWasmThreads, createSession, MULTI_THREAD_MACS_PER_IMAGE, opProfile, ortSessionOptions, OrtSessionError, type ExecutionProvider, type OrtLoader } from '../../renderer/runtime/session';
 
 const reluModel = () =>
   encodeModel(
@@ -30,6 +31,21 @@ describe('sessions', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('chooses wasm threads: every allowed thread for big models, one for small ones, and never past the limit', () => {
+    expect(chooseWasmThreads('auto', 417_000, 4)).toBe(1); // LeNet-5
+    expect(chooseWasmThreads('auto', 319e6, 2)).toBe(2); // ResNet-18 at 96×96
+    expect(chooseWasmThreads('auto', 26e6, 2)).toBe(1); // ResNet-18 at 28×28
+    expect(chooseWasmThreads('auto', MULTI_THREAD_MACS_PER_IMAGE, 4)).toBe(4);
+    expect(chooseWasmThreads('auto', MULTI_THREAD_MACS_PER_IMAGE - 1, 4)).toBe(1);
+    expect(chooseWasmThreads('auto', null, 4)).toBe(1);
+    expect(chooseWasmThreads('auto', 1e9, 1)).toBe(1); // a page without cross-origin isolation
+    expect(chooseWasmThreads(3, 1e3, 2)).toBe(2);
+    expect(chooseWasmThreads(2, 1e3, 4)).toBe(2);
+    expect(chooseWasmThreads(0, 1e9, 4)).toBe(1);
+    const limit = nodeLoader.wasmThreadLimit!();
+    expect(limit).toBe(Math.min(availableParallelism(), 4));
   });
 
   it('refuses WebGPU in Node and GPU-resident outputs on wasm, with the reason', async () => {

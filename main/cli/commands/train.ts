@@ -225,8 +225,8 @@ function overallThroughput(history: EpochMetrics[], imagesPerEpoch: number): num
 const help = `Usage: model-lab train <zoo-id | graph.json | project.json | model.onnx> --data <dataset | folder> --epochs E --batch B --lr LR --out DIR
                        [--optimizer sgd|adam|adamw] [--momentum M] [--nesterov] [--weight-decay W]
                        [--schedule constant|step|plateau|cosine] [--milestones 3,6] [--patience N] [--warmup EPOCHS]
-                       [--input CxHxW] [--seed S] [--val-every N] [--val-split F] [--checkpoint NAME] [--json]
-       model-lab train --resume CHECKPOINT [--epochs E] --out DIR [--checkpoint NAME] [--json]
+                       [--input CxHxW] [--seed S] [--val-every N] [--val-split F] [--checkpoint NAME] [--threads N|auto] [--json]
+       model-lab train --resume CHECKPOINT [--epochs E] --out DIR [--checkpoint NAME] [--threads N|auto] [--json]
 
 Trains a zoo model (e.g. lenet5-relu) or a graph file on a dataset with onnxruntime-web on wasm, the same
 compiled training step the app runs. The model is built for the dataset's image size and class count.
@@ -247,6 +247,8 @@ compiled training step the app runs. The model is built for the dataset's image 
   --freeze IDS      fine-tuning: comma-separated layer or block ids whose weights stay fixed (learning rate 0).
                     A project or ONNX model keeps its weights; if the dataset has another number of classes,
                     its final Dense layer is replaced by a fresh one
+  --threads N|auto  wasm threads (default auto: every core, at most 4, for models of 100 M multiply-adds per image or
+                    more, where they pay; one thread for smaller models, where synchronising costs more than it gains)
   --checkpoint NAME checkpoint name in the data folder (default: the --out folder's name); saved every epoch
   --resume NAME     go on from a checkpoint saved by this command, with its model, dataset and settings, up to
                     --epochs (default: the epochs it was started with); the same run as one never interrupted
@@ -277,6 +279,7 @@ export const trainCommand: Command = {
     'val-every': { type: 'string' },
     'val-split': { type: 'string' },
     checkpoint: { type: 'string' },
+    threads: { type: 'string' },
     resume: { type: 'string' },
     freeze: { type: 'string' },
     out: { type: 'string' },
@@ -447,6 +450,8 @@ async function train(args: ParsedCommand, context: CliContext): Promise<number> 
   const { id, graph, manifest, epochs, batch, lr, seed, optimizer, schedule, warmupEpochs } = plan;
   const out = resolve(stringOption(args, 'out', true));
   const validateEvery = intOption(args, 'val-every', 1, 0, 100_000);
+  const threadsText = stringOption(args, 'threads');
+  const threads = threadsText === undefined || threadsText === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1, 64);
   const json = args.values.json === true;
   const say = (text: string) => (json ? context.stderr(text) : context.stdout(text));
   const checkpointName = stringOption(args, 'checkpoint') ?? (basename(out).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'train');
@@ -471,6 +476,7 @@ async function train(args: ParsedCommand, context: CliContext): Promise<number> 
     evalBatch: Math.max(batch, 256),
     loader: nodeLoader,
     backend: 'wasm',
+    threads,
     onEvent: (event) => {
       if (event.type === 'step') bar.step(event, batch);
       else if (event.type === 'epoch') {
@@ -481,7 +487,7 @@ async function train(args: ParsedCommand, context: CliContext): Promise<number> 
       else if (event.type === 'ready') {
         say(
           `Training ${id} on '${manifest.name}' (${manifest.counts.train} train, ${manifest.counts.val} val, ${manifest.counts.test} test; ${shapeText(manifest.shape)}, ${manifest.classes.length} classes): ` +
-            `${plan.resume ? `epochs ${plan.resume.epoch + 1} to ${epochs} (resumed from checkpoint '${resumeName}')` : `${epochs} epoch${epochs === 1 ? '' : 's'}`} of ${event.stepsPerEpoch} steps, batch ${batch}, ${optimizer.kind} lr ${lr}, seed ${seed}, on ${event.backend.ep} (${event.backend.reason})\n`,
+            `${plan.resume ? `epochs ${plan.resume.epoch + 1} to ${epochs} (resumed from checkpoint '${resumeName}')` : `${epochs} epoch${epochs === 1 ? '' : 's'}`} of ${event.stepsPerEpoch} steps, batch ${batch}, ${optimizer.kind} lr ${lr}, seed ${seed}, on ${event.backend.ep}${event.backend.numThreads ? ` with ${event.backend.numThreads} thread${event.backend.numThreads > 1 ? 's' : ''}` : ''} (${event.backend.reason})\n`,
         );
       }
     },

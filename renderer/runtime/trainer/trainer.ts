@@ -4,6 +4,7 @@
 // The same code runs in a Web Worker (the app) and in Node (the CLI); the environment comes in as an OrtLoader.
 import type * as Ort from 'onnxruntime-web';
 import type { DatasetSplit } from '../../../preload/types/datasets';
+import { analyse } from '../../core/analysis';
 import { lowerEvaluation } from '../../core/lowering/lower';
 import { encodeModel } from '../../core/onnx/codec';
 import { elementCount, type Model } from '../../core/onnx/model';
@@ -11,7 +12,7 @@ import { adamBiasCorrections, resolveOptimizer, type OptimizerConfig } from '../
 import { compileEvaluationStep, type EvaluationStep } from '../../core/training/eval';
 import { compileTrainingStep, type ForwardProgram, type TrainingStep } from '../../core/training/step';
 import type { WeightStore } from '../../core/weights';
-import { createSession, type ModelSession, type OrtLoader, type SessionReport } from '../session';
+import { chooseWasmThreads, createSession, type ModelSession, type OrtLoader, type SessionReport } from '../session';
 import { channelStatistics, DataError, epochBatches, epochPlan, loadSplit, type DataDescription, type DataSource, type SplitData } from './data';
 import { evaluateSplit, evaluateWithGraph, outputIsProbabilities, type EvalResult, type Normalisation } from './evaluate';
 import { deriveSeed, fillDropoutMask, seededRandom, STREAM } from './random';
@@ -53,6 +54,12 @@ export interface TrainerOptions {
   loader: OrtLoader;
   /** 'auto' (default): WebGPU with a hardware adapter, wasm otherwise. */
   backend?: 'auto' | 'wasm' | 'webgpu';
+  /**
+   * wasm threads: a number, or 'auto' (default): all the environment allows for big models, one for small ones (see
+   * chooseWasmThreads). The wasm runtime keeps the count of its first session, so this holds for a fresh worker or
+   * process.
+   */
+  threads?: number | 'auto';
   onEvent?: (event: TrainerEvent) => void;
   /** Awaited after each epoch (after its event), before the next one starts: a consistent moment for checkpoints. */
   afterEpoch?: (metrics: EpochMetrics) => Promise<void>;
@@ -232,7 +239,8 @@ export class Trainer {
     if (gpu) {
       for (const name of this.step.model.graph.outputs.map((o) => o.name)) locations[name] = name === this.step.outputs.loss || name === this.step.outputs.correct ? 'cpu' : 'gpu-buffer';
     }
-    this.session = await createSession(options.loader, encodeModel(this.step.model), gpu ? { backend, preferredOutputLocation: locations } : { backend });
+    const numThreads = gpu ? undefined : chooseWasmThreads(options.threads ?? 'auto', program.source ? analyse(program.source.graph).totals.macs : null, options.loader.wasmThreadLimit?.() ?? 1);
+    this.session = await createSession(options.loader, encodeModel(this.step.model), gpu ? { backend, preferredOutputLocation: locations } : { backend, ...(numThreads ? { numThreads } : {}) });
     this.initialiseResident();
     this.emit({ type: 'ready', backend: this.session.report, stepsPerEpoch: plan.steps, droppedPerEpoch: plan.dropped, normalisation: this.normalisationValue });
     if (plan.dropped > 0) {
