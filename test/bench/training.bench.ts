@@ -1,7 +1,7 @@
 // Training throughput (images/s) of our compiled training step against two peers measured in the same run on the same
 // machine: PyTorch on the CPU (Debian's python3-torch, 2 threads) and TensorFlow.js in the same Chromium. A benchmark,
 // not a test: it prints figures, ratios and whether the targets are met.
-//   npx tsx test/bench/training.bench.ts [--models lenet5,alexnet-d2l,resnet18] [--steps N] [--threads N]
+//   npx tsx test/bench/training.bench.ts [--models lenet5,alexnet-d2l,resnet18] [--steps N] [--threads N|auto]
 //        [--webgpu-batch 8] [--skip-webgpu] [--skip-tfjs] [--skip-torch] [--skip-browser] [--skip-ceiling] [--profile]
 //        [--webgpu-only] [--webgpu-budget 150]
 // Every runtime trains the same model (ours from the zoo; the peers build it from the same flat layer list and must
@@ -11,18 +11,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { analyse } from '../../renderer/core/analysis';
 import { GraphBuilder, model as makeModel } from '../../renderer/core/onnx/builder';
 import { encodeModel } from '../../renderer/core/onnx/codec';
 import { DataType } from '../../renderer/core/onnx/model';
 import { EXPORT_OPSET } from '../../renderer/core/onnx/schema';
-import { createNodeSession, endNodeProfiling } from '../../renderer/runtime/ort-node';
-import { opProfile, type OpProfileRow } from '../../renderer/runtime/session';
-import { CASES, initialValues, LEARNING_RATE, layerList, NORMALISATION, OPTIMIZER, ourStep, stepPlan, syntheticBatch, type BenchCase } from './training/cases';
-import { runSteps, type RunResult } from './training/run-ours';
+import { createNodeSession } from '../../renderer/runtime/ort-node';
+import { chooseWasmThreads, type OpProfileRow } from '../../renderer/runtime/session';
+import { buildGraph, CASES, initialValues, layerList, LEARNING_RATE, NORMALISATION, OPTIMIZER, ourStep, stepPlan, type BenchCase, syntheticBatch } from './training/cases';
+import type { RunResult } from './training/run-ours';
 
 const root = resolve(import.meta.dirname, '../..');
 const argv = process.argv.slice(2);
@@ -40,8 +41,13 @@ for (const id of modelIds) if (!CASES.some((c) => c.id === id)) throw new Error(
 const cases = CASES.filter((c) => modelIds.includes(c.id));
 const stepsOption = option('--steps');
 if (stepsOption !== undefined && !(Number.isInteger(Number(stepsOption)) && Number(stepsOption) >= 1)) throw new Error(`--steps must be a whole number ≥ 1; got '${stepsOption}'.`);
-const threads = Number(option('--threads') ?? 1);
-if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a whole number ≥ 1; got '${option('--threads')}'.`);
+const threadsOption = option('--threads') ?? 'auto';
+if (threadsOption !== 'auto' && !(Number.isInteger(Number(threadsOption)) && Number(threadsOption) >= 1)) throw new Error(`--threads must be 'auto' or a whole number ≥ 1; got '${threadsOption}'.`);
+const threadLimit = Math.min(availableParallelism(), 4);
+/** The matrix-product ceiling runs on the threads the big models get. */
+const ceilingThreads = threadsOption === 'auto' ? threadLimit : Number(threadsOption);
+/** wasm threads for a case: as the trainer chooses them ('auto': all for big models, one for small), or as asked. */
+const threadsFor = (c: BenchCase) => chooseWasmThreads(threadsOption === 'auto' ? 'auto' : Number(threadsOption), analyse(buildGraph(c)).totals.macs, threadsOption === 'auto' ? threadLimit : Number(threadsOption));
 const webgpuBatch = Number(option('--webgpu-batch') ?? 8);
 if (!(Number.isInteger(webgpuBatch) && webgpuBatch >= 1)) throw new Error(`--webgpu-batch must be a whole number ≥ 1; got '${option('--webgpu-batch')}'.`);
 const webgpuBudget = Number(option('--webgpu-budget') ?? 150);
@@ -83,29 +89,24 @@ const record = (c: BenchCase, runtime: string, kind: Row['kind'], result: RunRes
 };
 
 console.log(`Training throughput: SGD momentum ${OPTIMIZER.momentum}, lr ${LEARNING_RATE}, synthetic uint8 batch; ${WARMUP} warm-up step excluded`);
-console.log(`machine: ${process.arch}, Node ${process.version}; ours on onnxruntime-web wasm with ${threads} thread(s)`);
+console.log(`machine: ${process.arch}, Node ${process.version}, ${availableParallelism()} cores; ours on onnxruntime-web wasm with ${threadsOption === 'auto' ? `threads chosen as the trainer does (${cases.map((c) => `${c.id} ${threadsFor(c)}`).join(', ')})` : `${threadsOption} thread(s)`}`);
 
-// 1. Ours in Node (the CLI's runtime), optionally with a per-op profile of one step.
+// 1. Ours in Node (the CLI's runtime), optionally with a per-op profile of one step; each case in a process of its own
+// (test/bench/training/node-case.ts), since the wasm runtime keeps the thread count of its first session.
 const profiles = new Map<string, { rows: OpProfileRow[]; runMs: number; kernelMs: number }>();
 console.log('\nours, Node wasm:');
 for (const c of webgpuOnly ? [] : cases) {
-  const { step, weights, bytes } = ourStep(c);
-  const session = await createNodeSession(bytes, { numThreads: threads });
-  try {
-    const result = await runSteps(session.ort, session.session, stepPlan(c, step), initialValues(weights), { ...syntheticBatch(c), learningRate: LEARNING_RATE }, { warmup: WARMUP, measured: measuredSteps(c, 'cpu') });
-    record(c, `ours, Node wasm (${session.report.numThreads} thread)`, 'ours-cpu', result);
-  } finally {
-    await session.release();
+  const args = [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/bench/training/node-case.ts'), c.id, String(threadsFor(c)), String(measuredSteps(c, 'cpu'))];
+  if (flag('--profile')) args.push('--profile');
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 900_000 });
+  const last = child.stdout?.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) {
+    record(c, `ours, Node wasm (${threadsFor(c)} thread)`, 'ours-cpu', `failed: ${(child.stderr || child.error?.message || '').trim().split('\n').at(-1)}`);
+    continue;
   }
-  if (flag('--profile')) {
-    const profiled = await createNodeSession(bytes, { numThreads: threads, profile: true });
-    try {
-      await runSteps(profiled.ort, profiled.session, stepPlan(c, step), initialValues(weights), { ...syntheticBatch(c), learningRate: LEARNING_RATE }, { warmup: 1, measured: 1 });
-      profiles.set(c.id, opProfile(endNodeProfiling(profiled)));
-    } finally {
-      await profiled.release();
-    }
-  }
+  const out = JSON.parse(last) as { result: RunResult; threads: number; profile?: { rows: OpProfileRow[]; runMs: number; kernelMs: number } };
+  record(c, `ours, Node wasm (${out.threads} thread)`, 'ours-cpu', out.result);
+  if (out.profile) profiles.set(c.id, out.profile);
 }
 
 // 2. PyTorch on the CPU. Debian's torch takes its BLAS from the libblas.so.3 alternative; without OpenBLAS that is
@@ -230,7 +231,6 @@ async function browserPart(): Promise<void> {
       learningRate: LEARNING_RATE,
       momentum: OPTIMIZER.momentum,
       normalisation: NORMALISATION,
-      threads,
       webgpuBatch,
     };
     const jobJson = JSON.stringify(job);
@@ -255,9 +255,14 @@ async function browserPart(): Promise<void> {
     for (const [i, c] of cases.entries()) {
       const cpuSteps = { warmup: WARMUP, measured: measuredSteps(c, 'cpu') };
       const slowSteps = { warmup: WARMUP, measured: measuredSteps(c, 'slow') };
-      if (!webgpuOnly) record(c, `ours, Chromium wasm (${threads} thread)`, 'ours-cpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'wasm', ${JSON.stringify(cpuSteps)})`, 240));
+      // Each case on a fresh page: both wasm runtimes keep the thread count they start with. TF.js gets ours.
+      const threads = threadsFor(c);
+      if (!webgpuOnly) {
+        if (i > 0) await freshPage();
+        record(c, `ours, Chromium wasm (${threads} thread)`, 'ours-cpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'wasm', ${JSON.stringify(cpuSteps)}, ${threads})`, 240));
+      }
       if (!flag('--skip-tfjs') && !webgpuOnly) {
-        const tfjs = await inPage<RunResult & { note: string; params: number }>(`benchTfjs(job, ${i}, 'wasm', ${JSON.stringify(c.id === 'lenet5' ? cpuSteps : slowSteps)})`, 240);
+        const tfjs = await inPage<RunResult & { note: string; params: number }>(`benchTfjs(job, ${i}, 'wasm', ${JSON.stringify(c.id === 'lenet5' ? cpuSteps : slowSteps)}, ${threads})`, 240);
         if (typeof tfjs !== 'string' && tfjs.params !== payload[i]!.trainableParams) throw new Error(`TF.js built ${c.id} with ${tfjs.params} trainable parameters; ours has ${payload[i]!.trainableParams}.`);
         record(c, 'TF.js wasm', 'tfjs-wasm', tfjs);
         if (typeof tfjs !== 'string' && !notes.some((n) => n.startsWith('TF.js wasm:'))) notes.push(`TF.js wasm: ${tfjs.note}.`);
@@ -284,7 +289,7 @@ if (!flag('--skip-ceiling') && !webgpuOnly) {
   b.input('a', DataType.FLOAT, [GEMM_N, GEMM_N]);
   b.input('b', DataType.FLOAT, [GEMM_N, GEMM_N]);
   b.output(b.add('Gemm', ['a', 'b'])[0]!, DataType.FLOAT);
-  const session = await createNodeSession(encodeModel(makeModel(b.build(), { opset: EXPORT_OPSET })), { numThreads: threads });
+  const session = await createNodeSession(encodeModel(makeModel(b.build(), { opset: EXPORT_OPSET })), { numThreads: ceilingThreads });
   try {
     const values = new Float32Array(GEMM_N * GEMM_N).map((_, i) => ((i * 7919) % 1000) / 1000);
     const feeds = { a: new session.ort.Tensor('float32', values, [GEMM_N, GEMM_N]), b: new session.ort.Tensor('float32', values, [GEMM_N, GEMM_N]) };
@@ -304,7 +309,7 @@ if (!flag('--skip-ceiling') && !webgpuOnly) {
     const run = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(TORCH_THREADS) } });
     if (run.status === 0) ceiling.torch = Number(run.stdout.trim());
   }
-  console.log(`\n${GEMM_N}² matrix product: onnxruntime-web wasm in Node (${threads} thread) ${ceiling.ours.toFixed(1)} GFLOP/s` + (ceiling.torch ? `, PyTorch (${TORCH_THREADS} threads) ${ceiling.torch.toFixed(1)} GFLOP/s → ${(ceiling.ours / ceiling.torch).toFixed(2)}×` : ''));
+  console.log(`\n${GEMM_N}² matrix product: onnxruntime-web wasm in Node (${ceilingThreads} thread) ${ceiling.ours.toFixed(1)} GFLOP/s` + (ceiling.torch ? `, PyTorch (${TORCH_THREADS} threads) ${ceiling.torch.toFixed(1)} GFLOP/s → ${(ceiling.ours / ceiling.torch).toFixed(2)}×` : ''));
 }
 
 // 4. The table: images/s and ratios against the peers, then the targets.

@@ -32,7 +32,6 @@ interface Job {
   learningRate: number;
   momentum: number;
   normalisation: { mean: number[]; std: number[] };
-  threads: number;
   /** WebGPU runs (ours and TF.js) use this smaller batch: SwiftShader emulates the GPU on the CPU. */
   webgpuBatch: number;
 }
@@ -46,9 +45,10 @@ async function batchOf(index: number, ep: 'wasm' | 'webgpu'): Promise<{ pixels: 
 }
 
 /** Our step on one onnxruntime-web bundle. The initial values come as one float32 blob with an index. */
-async function ours(job: Job, index: number, ep: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }): Promise<RunResult & { adapter?: string }> {
+async function ours(job: Job, index: number, ep: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }, threads = 1): Promise<RunResult & { adapter?: string }> {
   const ort = (await import(/* @vite-ignore */ ep === 'webgpu' ? '/ort/ort.webgpu.bundle.min.mjs' : '/ort/ort.wasm.bundle.min.mjs')) as typeof Ort;
-  ort.env.wasm.numThreads = job.threads;
+  // Read once, by the bundle's first session: the bench gives every case with its own thread count a fresh page.
+  ort.env.wasm.numThreads = threads;
   const c = job.cases[index]!;
   const bytes = await fetchBytes(`/case/${index}/step-${ep}.onnx`);
   const index_ = (await (await fetch(`/case/${index}/initial.json`)).json()) as Array<{ name: string; offset: number; length: number }>;
@@ -110,17 +110,17 @@ function registerWasmConv2DBackpropFilter(): void {
 }
 
 /** The TF.js peer: the layer list in NHWC, SGD with momentum, normalisation inside the step. */
-async function tfjsPeer(job: Job, index: number, backendName: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }): Promise<RunResult & { note: string; params: number }> {
+async function tfjsPeer(job: Job, index: number, backendName: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }, threads = 1): Promise<RunResult & { note: string; params: number }> {
   let note = '';
   if (backendName === 'wasm') {
     setWasmPaths('/tfjs-wasm/');
-    setThreadsCount(job.threads);
+    setThreadsCount(threads);
     registerWasmConv2DBackpropFilter();
     note = 'Conv2DBackpropFilter kernel registered by this benchmark (XNNPACK Conv2D + transposes)';
   }
   if (!(await tf.setBackend(backendName))) throw new Error(`TF.js could not start its ${backendName} backend.`);
   await tf.ready();
-  if (backendName === 'wasm') note += `; ${globalThis.crossOriginIsolated ? job.threads : 1} thread(s)`;
+  if (backendName === 'wasm') note += `; ${globalThis.crossOriginIsolated ? threads : 1} thread(s)`;
   const c = { ...job.cases[index]! };
   if (backendName === 'webgpu') c.batch = job.webgpuBatch;
   const [ch, h, w] = c.input;
