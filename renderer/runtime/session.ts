@@ -28,11 +28,12 @@ export interface OrtLoader {
 export const MULTI_THREAD_MACS_PER_IMAGE = 100e6;
 
 /**
- * The wasm thread count for a training run. Measured on 2 cores, idle, one thread against two (training benchmark;
- * images/s): LeNet-5, 0.4 M multiply-adds per image, 2,991 → 1,995 in Chromium; ResNet-18 at 28×28, 26 M, 20.5 → 17.5
- * in Node (small late feature maps leave the threads little to share); ResNet-18 at 96×96, 319 M, 7.3 → 12.0 in
- * Chromium and 5.8 → 7.1 in Node; d2l's AlexNet, 938 M, 3.0 → 4.5 and 2.4 → 4.2. A number asks for that many (within
- * the limit); 'auto' uses every thread the environment allows from MULTI_THREAD_MACS_PER_IMAGE and one below it.
+ * The wasm thread count for a training run. Measured on 2 cores, idle, one thread → two (training benchmark and
+ * `model-lab train`; images/s): LeNet-5, 0.4 M multiply-adds per image, 3,398 → 1,141 in Node and 2,939 → 1,772 in
+ * Chromium; ResNet-18 at 28×28, 26 M, 20.5 → 17.5 in Node (small late feature maps leave the threads little to share);
+ * ResNet-18 at 96×96, 319 M, 5.8 → 11.6 in Node and 7.3 → 14.9 in Chromium; d2l's AlexNet, 938 M, 2.4 → 4.7 and
+ * 3.0 → 5.1. A number asks for that many (within the limit); 'auto' uses every thread the environment allows from
+ * MULTI_THREAD_MACS_PER_IMAGE and one below it.
  */
 export function chooseWasmThreads(requested: number | 'auto', macsPerImage: number | null, limit: number): number {
   const available = Math.max(1, Math.floor(limit));

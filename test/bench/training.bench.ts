@@ -264,8 +264,8 @@ async function browserPart(): Promise<void> {
       if (!flag('--skip-tfjs') && !webgpuOnly) {
         const tfjs = await inPage<RunResult & { note: string; params: number }>(`benchTfjs(job, ${i}, 'wasm', ${JSON.stringify(c.id === 'lenet5' ? cpuSteps : slowSteps)}, ${threads})`, 240);
         if (typeof tfjs !== 'string' && tfjs.params !== payload[i]!.trainableParams) throw new Error(`TF.js built ${c.id} with ${tfjs.params} trainable parameters; ours has ${payload[i]!.trainableParams}.`);
-        record(c, 'TF.js wasm', 'tfjs-wasm', tfjs);
-        if (typeof tfjs !== 'string' && !notes.some((n) => n.startsWith('TF.js wasm:'))) notes.push(`TF.js wasm: ${tfjs.note}.`);
+        record(c, `TF.js wasm (${threads} thread)`, 'tfjs-wasm', tfjs);
+        if (typeof tfjs !== 'string' && !notes.some((n) => n.startsWith('TF.js wasm:'))) notes.push(`TF.js wasm: ${tfjs.note.replace(/; \d+ thread\(s\)$/, '')}; the same thread count as ours for each model.`);
       }
       if (webgpu) {
         record(c, `ours, Chromium WebGPU (batch ${webgpuBatch})`, 'ours-webgpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, webgpuBudget), webgpuBatch);
