@@ -4,6 +4,8 @@
 //   npx tsx test/bench/training.bench.ts [--models lenet5,alexnet-d2l,resnet18] [--steps N] [--threads N|auto]
 //        [--webgpu-batch 8] [--skip-webgpu] [--skip-tfjs] [--skip-torch] [--skip-browser] [--skip-ceiling] [--profile]
 //        [--webgpu-only] [--webgpu-budget 150]
+// --profile prints where one step's time goes: kernel time per op type on Node wasm, and GPU time per op type on WebGPU
+// (onnxruntime's WebGPU profiler, with Chromium's timestamp queries allowed).
 // Every runtime trains the same model (ours from the zoo; the peers build it from the same flat layer list and must
 // reach the same trainable parameter count) on the same synthetic uint8 batch with SGD, momentum 0.9. A step is timed
 // from feeding the batch until its loss is back on the CPU; warm-up steps are excluded.
@@ -94,6 +96,7 @@ console.log(`machine: ${process.arch}, Node ${process.version}, ${availableParal
 // 1. Ours in Node (the CLI's runtime), optionally with a per-op profile of one step; each case in a process of its own
 // (test/bench/training/node-case.ts), since the wasm runtime keeps the thread count of its first session.
 const profiles = new Map<string, { rows: OpProfileRow[]; runMs: number; kernelMs: number }>();
+const webgpuProfiles = new Map<string, { rows: OpProfileRow[]; runMs: number; kernelMs: number }>();
 console.log('\nours, Node wasm:');
 for (const c of webgpuOnly ? [] : cases) {
   const args = [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/bench/training/node-case.ts'), c.id, String(threadsFor(c)), String(measuredSteps(c, 'cpu'))];
@@ -215,12 +218,15 @@ async function browserPart(): Promise<void> {
   try {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', ...(flag('--profile') ? ['--enable-dawn-features=allow_unsafe_apis'] : []), '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     let page: Page | undefined;
+    /** The pages' console: onnxruntime prints its profile there. */
+    let consoleText = '';
     const freshPage = async () => {
       await page?.close().catch(() => undefined);
       page = await browser!.newPage();
+      page.on('console', (message) => void (consoleText += `${message.text()}\n`));
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.waitForFunction('typeof globalThis.benchOurs === "function"');
       return page;
@@ -269,6 +275,16 @@ async function browserPart(): Promise<void> {
       }
       if (webgpu) {
         record(c, `ours, Chromium WebGPU (batch ${webgpuBatch})`, 'ours-webgpu', await inPage<RunResult>(`benchOurs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, webgpuBudget), webgpuBatch);
+        if (flag('--profile')) {
+          consoleText = '';
+          const profiled = await inPage<RunResult>(`benchOurs(job, ${i}, 'webgpu', { warmup: 1, measured: 1 }, 1, true)`, webgpuBudget * 2);
+          try {
+            if (typeof profiled === 'string') throw new Error(profiled);
+            webgpuProfiles.set(c.id, gpuProfile(consoleText));
+          } catch (error) {
+            notes.push(`WebGPU profile of ${c.id}: ${(error as Error).message}`);
+          }
+        }
         if (!flag('--skip-tfjs')) record(c, `TF.js webgpu (batch ${webgpuBatch})`, 'tfjs-webgpu', await inPage<RunResult>(`benchTfjs(job, ${i}, 'webgpu', ${JSON.stringify(slowSteps)})`, webgpuBudget), webgpuBatch);
       }
     }
@@ -351,10 +367,39 @@ if (notes.length > 0) {
 }
 console.log('  - The machine may be shared: compare ratios within one run, not figures across runs.');
 
-if (profiles.size > 0) {
-  console.log('\nper-op profile of one step (Node wasm, onnxruntime enableProfiling; kernel time by op type after fusion):');
-  for (const [id, p] of profiles) {
+/**
+ * GPU time by op type from onnxruntime's WebGPU profile: its 'Api' events carry each program's GPU timestamps
+ * (Chromium must expose 'timestamp-query': the bench starts it with Dawn's allow_unsafe_apis under --profile), named
+ * 'node&OpType&program'. Averaged over the profiled runs.
+ */
+function gpuProfile(trace: string): { rows: OpProfileRow[]; runMs: number; kernelMs: number } {
+  const start = trace.indexOf('[');
+  const end = trace.lastIndexOf(']');
+  if (start < 0 || end < start) throw new Error('no onnxruntime profile was printed');
+  const events = JSON.parse(trace.slice(start, end + 1)) as Array<{ cat: string; name: string; dur: number }>;
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
+  const gpu = events.filter((e) => e.cat === 'Api');
+  if (runs.length === 0 || gpu.length === 0) throw new Error('the profile holds no GPU timestamps (is timestamp-query available?)');
+  const byOp = new Map<string, { count: number; us: number }>();
+  for (const e of gpu) {
+    const op = e.name.split('&')[1] ?? e.name;
+    const entry = byOp.get(op) ?? { count: 0, us: 0 };
+    entry.count += 1 / runs.length;
+    entry.us += e.dur / runs.length;
+    byOp.set(op, entry);
+  }
+  const kernelUs = [...byOp.values()].reduce((sum, e) => sum + e.us, 0);
+  const rows = [...byOp].map(([op, e]) => ({ op, count: Math.round(e.count), ms: e.us / 1000, share: e.us / kernelUs })).sort((a, b) => b.ms - a.ms);
+  return { rows, runMs: runs.reduce((sum, r) => sum + (r as unknown as { dur: number }).dur, 0) / runs.length / 1000, kernelMs: kernelUs / 1000 };
+}
+
+function printProfiles(title: string, table: Map<string, { rows: OpProfileRow[]; runMs: number; kernelMs: number }>): void {
+  if (table.size === 0) return;
+  console.log(`\nper-op profile of one step (${title}; kernel time by op type after fusion):`);
+  for (const [id, p] of table) {
     console.log(`  ${id}: run ${p.runMs.toFixed(0)} ms, kernels ${p.kernelMs.toFixed(0)} ms`);
     for (const r of p.rows.slice(0, 12)) console.log(`    ${r.op.padEnd(18)} ${String(r.count).padStart(4)} × ${r.ms.toFixed(1).padStart(9)} ms  ${(100 * r.share).toFixed(1).padStart(5)}%`);
   }
 }
+printProfiles('Node wasm, onnxruntime enableProfiling', profiles);
+printProfiles(`Chromium WebGPU at batch ${webgpuBatch}, GPU timestamps from onnxruntime's WebGPU profiler`, webgpuProfiles);

@@ -45,7 +45,7 @@ async function batchOf(index: number, ep: 'wasm' | 'webgpu'): Promise<{ pixels: 
 }
 
 /** Our step on one onnxruntime-web bundle. The initial values come as one float32 blob with an index. */
-async function ours(job: Job, index: number, ep: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }, threads = 1): Promise<RunResult & { adapter?: string }> {
+async function ours(job: Job, index: number, ep: 'wasm' | 'webgpu', steps: { warmup: number; measured: number }, threads = 1, profile = false): Promise<RunResult & { adapter?: string }> {
   const ort = (await import(/* @vite-ignore */ ep === 'webgpu' ? '/ort/ort.webgpu.bundle.min.mjs' : '/ort/ort.wasm.bundle.min.mjs')) as typeof Ort;
   // Read once, by the bundle's first session: the bench gives every case with its own thread count a fresh page.
   ort.env.wasm.numThreads = threads;
@@ -62,9 +62,12 @@ async function ours(job: Job, index: number, ep: 'wasm' | 'webgpu', steps: { war
     for (const carried of c.plans.webgpu.carried) locations[carried.output] = 'gpu-buffer';
     options.preferredOutputLocation = locations;
   }
+  // Profiling records every kernel's time; the bench reads onnxruntime's trace from the console (endProfiling prints it).
+  if (profile) options.enableProfiling = true;
   const session = await ort.InferenceSession.create(bytes, options);
   try {
     const result = await runSteps(ort, session, c.plans[ep], initial, { ...(await batchOf(index, ep)), learningRate: job.learningRate }, steps);
+    if (profile) session.endProfiling();
     let adapter: string | undefined;
     if (ep === 'webgpu') {
       const info = (await navigator.gpu.requestAdapter())?.info;
