@@ -13,20 +13,7 @@ import { installSampleDataset, SAMPLE_DATASET_NAME } from '../../main/services/d
 import { decodeModel } from '../../renderer/core/onnx/codec';
 import { unpackTensors } from '../../renderer/runtime/trainer/pack';
 import { tempFolder, writeIdx } from '../fixtures/datasets/make';
-
-/** A small graph file for 1×6×6 images and 3 classes. */
-const graph = {
-  format: 'model-lab/graph',
-  version: 1,
-  name: 'small',
-  nodes: [
-    { id: 'input', kind: 'Input', attrs: { channels: 1, height: 6, width: 6 }, inputs: [] },
-    { id: 'conv', kind: 'Conv2d', attrs: { outChannels: 4, kernel: 3, padding: 1 }, inputs: ['input'] },
-    { id: 'relu', kind: 'ReLU', attrs: {}, inputs: ['conv'] },
-    { id: 'flatten', kind: 'Flatten', attrs: {}, inputs: ['relu'] },
-    { id: 'fc', kind: 'Dense', attrs: { outFeatures: 3 }, inputs: ['flatten'] },
-  ],
-};
+import { SMALL_GRAPH } from '../fixtures/small-graph';
 
 let work: { path: string; cleanup: () => Promise<void> };
 let dataDir: string;
@@ -35,7 +22,7 @@ beforeAll(async () => {
   dataDir = join(work.path, 'data');
   await installSampleDataset(dataDir);
   await writeIdx(join(work.path, 'patterns'), { train: 96, test: 24, classes: 3, h: 6, w: 6 });
-  await writeFile(join(work.path, 'small.json'), JSON.stringify(graph));
+  await writeFile(join(work.path, 'small.json'), JSON.stringify(SMALL_GRAPH));
 });
 afterAll(() => work.cleanup());
 
