@@ -70,6 +70,10 @@ test('trains lenet5-relu on the built-in sample: live curves, pause and resume, 
   // LeNet-5 is too small for wasm threads to pay; the page is cross-origin isolated, so bigger models would get them.
   await expect(page.getByTestId('run-progress')).toContainText('on wasm (1 thread)');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  // So is the trainer's worker (onnxruntime starts its wasm threads from there).
+  const trainerWorker = page.workers().find((worker) => /\/assets\/worker-[^/]*\.js$/.test(worker.url()));
+  expect(trainerWorker, page.workers().map((worker) => worker.url()).join(', ')).toBeDefined();
+  expect(await trainerWorker!.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByRole('button', { name: 'Resume' }).click();
 
   await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 100_000 });
